@@ -1,0 +1,53 @@
+"""spurious: exact optimisation landscapes of neural-network losses.
+
+The public API is re-exported here; implementation modules are private details.
+"""
+
+from .data import (
+    Dataset,
+    Population,
+    SufficientStats,
+    gaussian_teacher,
+    logistic_teacher,
+    population,
+    rank_deficient_teacher,
+    repeated_eigenvalue_teacher,
+    softmax_teacher,
+    whitened_teacher,
+)
+from .errors import HypothesisError, InputError, MissingDependencyError, SpuriousError
+from .landscape import Landscape, MinValue
+from .losses import CrossEntropyLoss, HuberLoss, LogisticLoss, Loss, SquaredLoss, make_loss
+from .models import DeepLinear
+from .tolerances import DEFAULT as DEFAULT_TOLERANCES
+from .tolerances import Tolerances
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CrossEntropyLoss",
+    "DEFAULT_TOLERANCES",
+    "Dataset",
+    "DeepLinear",
+    "HuberLoss",
+    "HypothesisError",
+    "InputError",
+    "Landscape",
+    "LogisticLoss",
+    "Loss",
+    "MinValue",
+    "MissingDependencyError",
+    "Population",
+    "SpuriousError",
+    "SquaredLoss",
+    "SufficientStats",
+    "Tolerances",
+    "gaussian_teacher",
+    "logistic_teacher",
+    "make_loss",
+    "population",
+    "rank_deficient_teacher",
+    "repeated_eigenvalue_teacher",
+    "softmax_teacher",
+    "whitened_teacher",
+]

@@ -1,0 +1,311 @@
+"""Losses ℓ on the end-to-end matrix W (pure functions of W once bound to data).
+
+A loss is a small configuration object (``SquaredLoss(mean=False)``, ``LogisticLoss()``,
+``CrossEntropyLoss()``, ``HuberLoss(delta)``). ``loss.on(data)`` binds it to data and
+returns an :class:`EndToEndLoss` with
+
+- ``value(W)``            ℓ(W),
+- ``gradient(W)``         ∇ℓ(W) ∈ ℝ^{d_N×d₀},
+- ``hess_action(W, D)``   ∇²ℓ(W)[D] ∈ ℝ^{d_N×d₀} (D may carry leading batch axes),
+- ``min_value(rank)``     min ℓ over matrices of rank ≤ ``rank`` when known in closed form.
+
+Every loss is also a loss on network outputs Z ∈ ℝ^{d_N×m} with targets Y
+(``output_value``, ``output_gradient``, ``output_hess_action``), which non-linear models use.
+With ``mean=True`` each loss is divided by the number of samples m.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from scipy.special import expit, logsumexp
+
+from .data import Dataset, Population, SufficientStats
+from .errors import InputError, require_positive
+
+__all__ = [
+    "Loss",
+    "EndToEndLoss",
+    "SquaredLoss",
+    "LogisticLoss",
+    "CrossEntropyLoss",
+    "HuberLoss",
+    "LOSSES",
+    "make_loss",
+]
+
+Data = Dataset | Population
+
+
+def _T(A: np.ndarray) -> np.ndarray:
+    return np.swapaxes(A, -1, -2)
+
+
+class EndToEndLoss(Protocol):
+    """ℓ bound to data, as a function of the end-to-end matrix W (d_out×d_in)."""
+
+    d_in: int
+    d_out: int
+
+    def value(self, W: np.ndarray) -> float: ...
+
+    def gradient(self, W: np.ndarray) -> np.ndarray: ...
+
+    def hess_action(self, W: np.ndarray, D: np.ndarray) -> np.ndarray: ...
+
+    def min_value(self, rank: int) -> float | None: ...
+
+
+class Loss:
+    """Base class: a loss on outputs Z (d_out×m) against targets Y, summed over samples.
+
+    Subclasses implement the per-sample ``output_*`` functions; ``on(data)`` gives the
+    end-to-end form ℓ(W) = L(W X) with ∇ℓ(W) = ∇L(WX) Xᵀ and ∇²ℓ(W)[D] = ∇²L(WX)[DX] Xᵀ.
+    """
+
+    name: str = "loss"
+    convex: bool = True
+    mean: bool = False
+
+    def check_targets(self, Y: np.ndarray) -> None:
+        """Raise :class:`InputError` if ``Y`` is not a valid target for this loss."""
+
+    def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def output_gradient(self, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def output_hess_action(self, Z: np.ndarray, Y: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def on(self, data: Data) -> EndToEndLoss:
+        """Bind to data; returns the end-to-end loss ℓ(W)."""
+        if isinstance(data, Population):
+            raise InputError(
+                "data", f"the {self.name} loss needs samples; a Population only defines the squared loss"
+            )
+        if not isinstance(data, Dataset):
+            raise InputError("data", f"expected a Dataset or Population, got {type(data).__name__}")
+        self.check_targets(data.Y)
+        return _SampledLoss(self, data)
+
+    def describe(self) -> str:
+        return f"{self.name}{' (mean)' if self.mean else ''}"
+
+
+@dataclass(frozen=True)
+class _SampledLoss:
+    """ℓ(W) = L(WX; Y) evaluated through the samples (cost O(d_N d₀ m))."""
+
+    loss: Loss
+    data: Dataset
+
+    @property
+    def d_in(self) -> int:
+        return self.data.d_in
+
+    @property
+    def d_out(self) -> int:
+        return self.data.d_out
+
+    def _scale(self) -> float:
+        return 1.0 / self.data.m if self.loss.mean else 1.0
+
+    def value(self, W: np.ndarray) -> float:
+        return self._scale() * self.loss.output_value(W @ self.data.X, self.data.Y)
+
+    def gradient(self, W: np.ndarray) -> np.ndarray:
+        G = self.loss.output_gradient(W @ self.data.X, self.data.Y)
+        return self._scale() * (G @ self.data.X.T)
+
+    def hess_action(self, W: np.ndarray, D: np.ndarray) -> np.ndarray:
+        X = self.data.X
+        dG = self.loss.output_hess_action(W @ X, self.data.Y, D @ X)
+        return self._scale() * (dG @ X.T)
+
+    def min_value(self, rank: int) -> float | None:
+        return None
+
+
+@dataclass(frozen=True)
+class SquaredLoss(Loss):
+    """ℓ(W) = ½‖W X − Y‖²_F (divided by m if ``mean``), from sufficient statistics.
+
+    With C = X Xᵀ, B = Y Xᵀ, W* = B C⁺ and f₀ = min_W ℓ:
+    ℓ(W) = ½‖(W − W*) C^½‖² + f₀,  ∇ℓ(W) = W C − B,  ∇²ℓ(W)[D] = D C.
+    The minimum over rank ≤ r is f₀ + ½ Σ_{i>r} σ_i(W* C^½)² (Eckart–Young), i.e.
+    ½(tr YYᵀ − Σ_{i≤r} λ_i(Σ)) with Σ = Y Xᵀ(X Xᵀ)⁻¹X Yᵀ as in Baldi–Hornik (`001_…`).
+    """
+
+    mean: bool = False
+    name: str = "squared"
+
+    def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:
+        return 0.5 * float(np.sum((Z - Y) ** 2))
+
+    def output_gradient(self, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        return Z - Y
+
+    def output_hess_action(self, Z: np.ndarray, Y: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+        return dZ
+
+    def on(self, data: Data) -> EndToEndLoss:
+        if not isinstance(data, Dataset | Population):
+            raise InputError("data", f"expected a Dataset or Population, got {type(data).__name__}")
+        return SquaredFromStats(data.stats(), self.mean, data if isinstance(data, Dataset) else None)
+
+
+class SquaredFromStats:
+    """The squared loss as a function of W through (X Xᵀ, Y Xᵀ, tr Y Yᵀ): O(d_N d₀²) per call."""
+
+    def __init__(self, stats: SufficientStats, mean: bool = False, dataset: Dataset | None = None):
+        self.stats = stats
+        self.d_in = stats.d_in
+        self.d_out = stats.d_out
+        self.factor = 1.0 / stats.m if mean else 1.0
+        C = stats.XXt
+        lam, U = np.linalg.eigh(0.5 * (C + C.T))
+        cutoff = max(lam.max(initial=0.0), 0.0) * C.shape[0] * 1e2 * np.finfo(float).eps
+        keep = lam > cutoff
+        self.rank_C = int(keep.sum())
+        self._C_root = (U[:, keep] * np.sqrt(lam[keep])) @ U[:, keep].T
+        C_pinv = (U[:, keep] / lam[keep]) @ U[:, keep].T
+        self.W_star = stats.YXt @ C_pinv
+        if stats.floor is not None:
+            floor = stats.floor
+        elif dataset is not None:
+            floor = 0.5 * float(np.sum((self.W_star @ dataset.X - dataset.Y) ** 2))
+        else:
+            floor = 0.5 * (stats.trYYt - float(np.sum(self.W_star * stats.YXt)))
+        self.floor = max(floor, 0.0)
+        self._sigma = np.linalg.svd(self.W_star @ self._C_root, compute_uv=False)
+
+    @property
+    def sigma_eigenvalues(self) -> np.ndarray:
+        """Eigenvalues λ₁ ≥ λ₂ ≥ … of Σ = Y Xᵀ(X Xᵀ)⁺ X Yᵀ (length min(d_out, d_in))."""
+        return self._sigma**2
+
+    def residual(self, W: np.ndarray) -> np.ndarray:
+        """(W − W*) C^½, whose squared norm is 2(ℓ(W) − f₀)/factor."""
+        return (W - self.W_star) @ self._C_root
+
+    def value(self, W: np.ndarray) -> float:
+        Rm = self.residual(W)
+        return self.factor * (0.5 * float(np.einsum("...ij,...ij->...", Rm, Rm)) + self.floor)
+
+    def gradient(self, W: np.ndarray) -> np.ndarray:
+        return self.factor * (W @ self.stats.XXt - self.stats.YXt)
+
+    def hess_action(self, W: np.ndarray, D: np.ndarray) -> np.ndarray:
+        return self.factor * (D @ self.stats.XXt)
+
+    def min_value(self, rank: int) -> float | None:
+        tail = self._sigma[int(rank):]
+        return self.factor * (self.floor + 0.5 * float(np.sum(tail**2)))
+
+    def value_at_zero(self) -> float:
+        return self.factor * 0.5 * self.stats.trYYt
+
+
+@dataclass(frozen=True)
+class LogisticLoss(Loss):
+    """ℓ(W) = Σ_{i,k} log(1 + exp(−Y_{ki} (WX)_{ki})) with labels Y ∈ {−1, +1}.
+
+    ∇_Z = −Y σ(−Y Z),  ∇²_Z[dZ] = σ(Z) σ(−Z) dZ (elementwise), σ the logistic function.
+    """
+
+    mean: bool = False
+    name: str = "logistic"
+
+    def check_targets(self, Y: np.ndarray) -> None:
+        bad = ~np.isin(Y, (-1.0, 1.0))
+        if bad.any():
+            raise InputError("Y", f"logistic loss expects labels in {{-1, +1}}, found {np.unique(Y[bad])[:5]}")
+
+    def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:
+        return float(np.sum(np.logaddexp(0.0, -Y * Z)))
+
+    def output_gradient(self, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        return -Y * expit(-Y * Z)
+
+    def output_hess_action(self, Z: np.ndarray, Y: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+        return expit(Z) * expit(-Z) * dZ
+
+
+@dataclass(frozen=True)
+class CrossEntropyLoss(Loss):
+    """Softmax cross-entropy ℓ(W) = Σ_i [logsumexp(z_i) − y_iᵀ z_i], z_i = (WX)_{:,i}.
+
+    Targets are probability columns (one-hot labels included). ∇_z = p − y with
+    p = softmax(z); ∇²_z[dz] = p ⊙ dz − p (pᵀ dz).
+    """
+
+    mean: bool = False
+    name: str = "cross-entropy"
+
+    def check_targets(self, Y: np.ndarray) -> None:
+        if Y.shape[0] < 2:
+            raise InputError("Y", "cross-entropy expects at least 2 classes (rows)")
+        if np.any(Y < 0) or not np.allclose(Y.sum(axis=0), 1.0, atol=1e-12):
+            raise InputError("Y", "cross-entropy expects one-hot or probability columns (>= 0, summing to 1)")
+
+    @staticmethod
+    def _softmax(Z: np.ndarray) -> np.ndarray:
+        P = np.exp(Z - Z.max(axis=-2, keepdims=True))
+        return P / P.sum(axis=-2, keepdims=True)
+
+    def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:
+        return float(np.sum(logsumexp(Z, axis=0) * Y.sum(axis=0)) - np.sum(Y * Z))
+
+    def output_gradient(self, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        return self._softmax(Z) * Y.sum(axis=0) - Y
+
+    def output_hess_action(self, Z: np.ndarray, Y: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+        P = self._softmax(Z)
+        return Y.sum(axis=0) * (P * dZ - P * np.sum(P * dZ, axis=-2, keepdims=True))
+
+
+@dataclass(frozen=True)
+class HuberLoss(Loss):
+    """ℓ(W) = Σ h_δ((WX − Y)_{ki}), h_δ(r) = ½r² for |r| ≤ δ, δ(|r| − ½δ) otherwise.
+
+    ∇_Z = clip(r, −δ, δ);  ∇²_Z[dZ] = 1{|r| < δ} dZ (C¹ only: the kink at |r| = δ).
+    """
+
+    delta: float = 1.0
+    mean: bool = False
+    name: str = "huber"
+
+    def __post_init__(self) -> None:
+        require_positive(self.delta, "delta")
+
+    def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:
+        a = np.abs(Z - Y)
+        d = self.delta
+        return float(np.sum(np.where(a <= d, 0.5 * a**2, d * (a - 0.5 * d))))
+
+    def output_gradient(self, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        return np.clip(Z - Y, -self.delta, self.delta)
+
+    def output_hess_action(self, Z: np.ndarray, Y: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+        return (np.abs(Z - Y) < self.delta) * dZ
+
+
+LOSSES: dict[str, type[Loss]] = {
+    "squared": SquaredLoss,
+    "logistic": LogisticLoss,
+    "cross-entropy": CrossEntropyLoss,
+    "huber": HuberLoss,
+}
+
+
+def make_loss(name: str, **options: object) -> Loss:
+    """Build a loss by name (``squared``, ``logistic``, ``cross-entropy``, ``huber``)."""
+    try:
+        cls = LOSSES[name]
+    except KeyError:
+        raise InputError("loss", f"unknown loss {name!r}; expected one of {sorted(LOSSES)}") from None
+    return cls(**options)  # type: ignore[arg-type]

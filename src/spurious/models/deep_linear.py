@@ -1,0 +1,100 @@
+"""Deep linear networks x ↦ W_N⋯W_1 x (`004_…` §6.2.4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..errors import InputError
+from .base import Blocks, ParameterLayout, lmul, prefix_products
+
+
+def check_widths(widths: Sequence[int], argument: str = "widths") -> tuple[int, ...]:
+    """Validate a widths tuple (d₀, …, d_N): at least two integers, each ≥ 1."""
+    try:
+        out = tuple(int(w) for w in widths)
+    except (TypeError, ValueError):
+        raise InputError(argument, f"expected a sequence of integers, got {widths!r}") from None
+    if len(out) < 2:
+        raise InputError(argument, f"expected at least 2 widths (d0, ..., dN), got {out}")
+    if any(int(w) != w for w in widths) or min(out) < 1:
+        raise InputError(argument, f"every width must be an integer >= 1, got {tuple(widths)}")
+    return out
+
+
+class DeepLinear(ParameterLayout):
+    """A depth-N linear network with widths (d₀, d₁, …, d_N); W_j ∈ ℝ^{d_j×d_{j−1}}.
+
+    Points are flat vectors of length ``n_params`` or lists of N matrices. The
+    end-to-end matrix is W_{1:N} = W_N⋯W_1; ``product(θ, j, j')`` is W_{j:j'} =
+    W_{j'}⋯W_j, the identity when j > j' (the convention of `004_…` §6.2.4).
+    """
+
+    kind = "deep-linear"
+
+    def __init__(self, widths: Sequence[int]):
+        self.widths = check_widths(widths)
+        super().__init__([(self.widths[j + 1], self.widths[j]) for j in range(len(self.widths) - 1)])
+
+    def __repr__(self) -> str:
+        return f"DeepLinear(widths={self.widths})"
+
+    @property
+    def depth(self) -> int:
+        return len(self.widths) - 1
+
+    @property
+    def d_in(self) -> int:
+        return self.widths[0]
+
+    @property
+    def d_out(self) -> int:
+        return self.widths[-1]
+
+    @property
+    def p(self) -> int:
+        """p = min(d₁, …, d_{N−1}), the narrowest hidden width (min(d₀, d_N) if N = 1)."""
+        hidden = self.widths[1:-1]
+        return min(hidden) if hidden else min(self.d_in, self.d_out)
+
+    @property
+    def max_rank(self) -> int:
+        """The largest rank the end-to-end matrix can have: min over all widths."""
+        return min(self.widths)
+
+    @property
+    def has_bottleneck(self) -> bool:
+        """p < min(d₀, d_N) (CLAIMS.md notation)."""
+        return self.p < min(self.d_in, self.d_out)
+
+    def factors(self, theta: np.ndarray) -> Blocks:
+        """The factors whose product is the end-to-end matrix: here the weights themselves."""
+        return self.unflatten(theta)
+
+    def end_to_end(self, theta: np.ndarray) -> np.ndarray:
+        """W_{1:N} = W_N⋯W_1 (d_N×d₀)."""
+        return prefix_products(self.factors(theta))[-1]
+
+    def product(self, theta: np.ndarray, j: int, j_end: int) -> np.ndarray:
+        """W_{j:j'} = W_{j'}⋯W_j (1-based, inclusive); identity of size d_{j−1} if j > j'."""
+        N = self.depth
+        if not (1 <= j <= N + 1 and 0 <= j_end <= N):
+            raise InputError("j", f"expected 1 <= j <= {N + 1} and 0 <= j' <= {N}, got ({j}, {j_end})")
+        F = self.factors(theta)
+        out = None
+        for k in range(j - 1, j_end):
+            out = lmul(F[k], out)
+        return np.eye(self.widths[j - 1]) if out is None else out
+
+    def random_point(self, seed: int = 0, scale: float | None = None) -> np.ndarray:
+        """Gaussian point, entries N(0, scale²) with scale = 1/√d_{j−1} per layer by default."""
+        rng = np.random.default_rng(seed)
+        blocks = []
+        for a, b in self.shapes:
+            s = 1.0 / np.sqrt(b) if scale is None else scale
+            blocks.append(s * rng.standard_normal((a, b)))
+        return self.flatten(blocks)
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros(self.n_params)

@@ -1,0 +1,49 @@
+"""The one place where numerical tolerances live.
+
+Every tolerance is *relative*: it is multiplied by a scale of the problem at hand
+(the size of the loss, of the Hessian, of the data) before it is compared with a
+residual. Verdicts print the absolute tolerance they used together with the scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+EPS = float(np.finfo(np.float64).eps)
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """Relative tolerances used across the library.
+
+    Attributes
+    ----------
+    derivative : agreement of closed-form derivatives with autodiff (relative error).
+    finite_difference : agreement with central finite differences (relative error).
+    gradient : ‖∇f‖ below ``gradient * scale`` counts as a critical point.
+    eigenvalue : |λ| below ``eigenvalue * ‖∇²f‖`` counts as zero curvature.
+    loss : f − f* below ``loss * (1 + |f*|)`` counts as optimal.
+    """
+
+    derivative: float = 1e-9
+    finite_difference: float = 1e-6
+    gradient: float = 1e-8
+    eigenvalue: float = 1e-8
+    loss: float = 1e-9
+
+    def scaled(self, name: str, scale: float) -> float:
+        """Return the absolute tolerance ``getattr(self, name) * max(scale, tiny)``."""
+        return float(getattr(self, name)) * max(float(scale), 1e-300)
+
+
+DEFAULT = Tolerances()
+
+
+def relative_error(a: np.ndarray | float, b: np.ndarray | float) -> float:
+    """‖a − b‖ / max(‖a‖, ‖b‖, tiny): the symmetric relative error used in every check."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    denom = max(float(np.linalg.norm(a)), float(np.linalg.norm(b)), 1e-300)
+    return float(np.linalg.norm(a - b)) / denom

@@ -1,0 +1,1 @@
+"""Claims checks: architectures (see claims/__init__.py)."""

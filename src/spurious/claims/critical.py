@@ -1,0 +1,1 @@
+"""Claims checks: critical (see claims/__init__.py)."""

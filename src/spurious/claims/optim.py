@@ -1,0 +1,1 @@
+"""Claims checks: optim (see claims/__init__.py)."""

@@ -1,0 +1,63 @@
+"""The ``spurious`` command line.
+
+Subcommands live in their own modules of this package, each exporting ``commands``
+(a list of click commands). Any error on purpose (:class:`~spurious.errors.SpuriousError`)
+is printed as one line ``error: …`` with exit code 2; an unexpected exception is printed as
+one line with exit code 1 (set ``SPURIOUS_DEBUG=1`` to see the traceback).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+
+import click
+
+from ..errors import SpuriousError
+
+COMMAND_MODULES = ("check", "classify", "train", "landscape", "sweep")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="spurious")
+def cli() -> None:
+    """spurious: critical points, their kinds, and the claims of landscape theory, checked.
+
+    Start with `spurious check`: it runs every claim of the source documents and
+    reports a verdict with its evidence.
+    """
+
+
+def _register_commands() -> None:
+    for name in COMMAND_MODULES:
+        module_name = f"{__name__}.{name}"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        for command in importlib.import_module(module_name).commands:
+            cli.add_command(command)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``spurious`` console script."""
+    try:
+        cli.main(args=argv, prog_name="spurious", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SpuriousError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:
+        if os.environ.get("SPURIOUS_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (set SPURIOUS_DEBUG=1 for details)", err=True)
+        sys.exit(1)
+    sys.exit(0)

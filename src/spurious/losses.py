@@ -28,6 +28,8 @@ from .errors import InputError, require_positive
 __all__ = [
     "Loss",
     "EndToEndLoss",
+    "SampledLoss",
+    "SquaredFromStats",
     "SquaredLoss",
     "LogisticLoss",
     "CrossEntropyLoss",
@@ -90,15 +92,18 @@ class Loss:
         if not isinstance(data, Dataset):
             raise InputError("data", f"expected a Dataset or Population, got {type(data).__name__}")
         self.check_targets(data.Y)
-        return _SampledLoss(self, data)
+        return SampledLoss(self, data)
 
     def describe(self) -> str:
         return f"{self.name}{' (mean)' if self.mean else ''}"
 
 
 @dataclass(frozen=True)
-class _SampledLoss:
-    """ℓ(W) = L(WX; Y) evaluated through the samples (cost O(d_N d₀ m))."""
+class SampledLoss:
+    """ℓ(W) = L(WX; Y) evaluated through the samples (cost O(d_N d₀ m)).
+
+    Works for every loss, the squared one included (SGD on a mini-batch uses this form).
+    """
 
     loss: Loss
     data: Dataset

@@ -1,0 +1,51 @@
+"""The result of any iterative method (finder or optimiser): one dataclass for all.
+
+Modelled on pymanopt's ``run(problem, x0) -> Result``. A run never raises on divergence:
+non-finite values end it with ``status = "diverged"`` and the last finite point is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+Status = Literal["converged", "max-iterations", "diverged", "stalled", "gradient-flat"]
+
+
+@dataclass
+class Result:
+    """Outcome of ``run(landscape, x0, ...)``.
+
+    point : final (last finite) point, flat (P,).
+    loss : Φ(point).
+    grad_norm_sq : ‖∇Φ(point)‖².
+    iterations : steps taken.
+    status : converged / max-iterations / diverged / stalled / gradient-flat.
+    method : name of the method and its key settings.
+    log : per-iteration records, column name → list (e.g. "loss", "grad_norm").
+    info : anything else (bounds, thresholds, warnings), JSON-able.
+    """
+
+    point: np.ndarray
+    loss: float
+    grad_norm_sq: float
+    iterations: int
+    status: Status
+    method: str
+    log: dict[str, list[float]] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def grad_norm(self) -> float:
+        return float(np.sqrt(self.grad_norm_sq))
+
+    @property
+    def converged(self) -> bool:
+        return self.status == "converged"
+
+    def summary(self) -> str:
+        return (f"{self.method}: {self.status} after {self.iterations} iterations, "
+                f"loss {self.loss:.6g}, ‖∇f‖ {self.grad_norm:.3g}")

@@ -1,0 +1,258 @@
+"""Figures drawn from a claim's ``series`` (no numerics here: data in, PNG bytes out).
+
+The series convention
+---------------------
+A check's ``Outcome.series`` is a JSON-able dict. It is drawn when it holds one *plot
+spec*, or a list of them under the key ``"plots"``; an empty dict means "no figure".
+A plot spec is a dict with:
+
+``plot``    "lines" (default) | "scatter" | "bars" | "hist" | "contour"
+``x``       list of floats (lines/scatter; category labels for bars; grid axis for contour);
+            optional for lines/bars (defaults to 0, 1, 2, …)
+``y``       either one list of floats or a dict {name: list of floats} (one curve, point
+            cloud, bar group or histogram per name; names become the legend). For
+            ``contour``: the second grid axis (list of floats).
+``z``       contour only: 2-D list, ``z[i][j]`` is the value at (x[j], y[i]).
+``xlabel``, ``ylabel``  axis labels (default "x" / "value"; ``zlabel`` names the colour bar)
+``title``   short title of the panel
+``logy``, ``logx``  bool: logarithmic axis (non-positive values are dropped from the plot)
+``hlines``  dict {name: value}: horizontal reference lines (e.g. a bound, a tolerance)
+``vlines``  dict {name: value}: vertical reference lines
+``style``   dict {name: "dashed" | "dotted" | "solid"} per curve (lines only)
+``points``  contour only: dict {name: [x, y]} points to mark (e.g. the slice's centre)
+
+Values may be ``None``, ``"nan"`` or ``"inf"`` (as JSON writes them): non-finite values are
+skipped, never fatal. Anything else in ``series`` (a dict of bare lists with no spec keys) is
+drawn as lines against the index so that no data goes unseen. A spec that cannot be drawn
+yields no figure and a one-line reason (:class:`PlotError`), not a crash of the report.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+__all__ = ["PlotError", "plot_specs", "render_series", "render_specs"]
+
+SPEC_KEYS = frozenset({"plot", "x", "y", "z"})
+KINDS = ("lines", "scatter", "bars", "hist", "contour")
+LINESTYLES = {"dashed": "--", "dotted": ":", "solid": "-", "dashdot": "-."}
+MAX_PANELS = 6
+
+
+class PlotError(ValueError):
+    """A series that does not follow the convention (the message says what is wrong)."""
+
+
+def plot_specs(series: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The list of plot specs a claim's ``series`` describes (possibly empty)."""
+    if not series:
+        return []
+    if not isinstance(series, Mapping):
+        raise PlotError(f"series must be a dict, got {type(series).__name__}")
+    if "plots" in series:
+        plots = series["plots"]
+        if isinstance(plots, Mapping):
+            plots = [plots]
+        if not isinstance(plots, Sequence) or not all(isinstance(p, Mapping) for p in plots):
+            raise PlotError("series['plots'] must be a list of plot specs (dicts)")
+        return [dict(p) for p in plots]
+    if SPEC_KEYS & set(series):
+        return [dict(series)]
+    return [_fallback_spec(series)]
+
+
+def _fallback_spec(series: Mapping[str, Any]) -> dict[str, Any]:
+    """Bare {name: list} data: lines against the index."""
+    curves = {str(k): v for k, v in series.items() if _is_numeric_list(v)}
+    if not curves:
+        raise PlotError("series holds no plot spec and no numeric list")
+    return {"plot": "lines", "y": curves, "xlabel": "index", "ylabel": "value"}
+
+
+def _is_numeric_list(value: Any) -> bool:
+    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) == 0:
+        return False
+    try:
+        _floats(value)
+    except PlotError:
+        return False
+    return True
+
+
+def _floats(values: Any, name: str = "values") -> np.ndarray:
+    """A float array from a JSON-ish list (None/"nan"/"inf" allowed, become non-finite)."""
+    if isinstance(values, str) or not isinstance(values, Sequence | np.ndarray):
+        raise PlotError(f"{name}: expected a list of numbers, got {type(values).__name__}")
+    try:
+        return np.array([math.nan if v is None else float(v) for v in np.ravel(values)],
+                        dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise PlotError(f"{name}: expected numbers ({exc})") from None
+
+
+def _named(y: Any) -> dict[str, Any]:
+    if isinstance(y, Mapping):
+        return {str(k): v for k, v in y.items()}
+    return {"": y}
+
+
+def render_series(series: Mapping[str, Any] | None, width: float = 9.0) -> bytes | None:
+    """PNG bytes of the figure for ``series``, or None when there is nothing to draw.
+
+    Raises :class:`PlotError` when the series does not follow the convention.
+    """
+    specs = plot_specs(series)
+    return render_specs(specs, width) if specs else None
+
+
+def render_specs(specs: Sequence[Mapping[str, Any]], width: float = 9.0) -> bytes:
+    """Draw up to ``MAX_PANELS`` specs side by side (two per row) and return PNG bytes."""
+    specs = list(specs)[:MAX_PANELS]
+    cols = 1 if len(specs) == 1 else 2
+    rows = math.ceil(len(specs) / cols)
+    panel_h = 3.6 if cols == 2 else 4.0
+    fig = Figure(figsize=(width, panel_h * rows), dpi=100)
+    for i, spec in enumerate(specs):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        _draw(fig, ax, spec)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _draw(fig: Figure, ax, spec: Mapping[str, Any]) -> None:
+    kind = spec.get("plot", "lines")
+    if kind not in KINDS:
+        raise PlotError(f"unknown plot kind {kind!r}; expected one of {KINDS}")
+    if "y" not in spec:
+        raise PlotError(f"{kind} plot needs 'y'")
+    if kind == "contour":
+        _contour(fig, ax, spec)
+    else:
+        {"lines": _lines, "scatter": _scatter, "bars": _bars, "hist": _hist}[kind](ax, spec)
+        _reference_lines(ax, spec)
+        if any(name for name in _named(spec["y"])) or spec.get("hlines") or spec.get("vlines"):
+            ax.legend(fontsize=8, loc="best")
+    ax.set_xlabel(str(spec.get("xlabel", "x" if kind != "hist" else "value")))
+    ax.set_ylabel(str(spec.get("ylabel", "value" if kind != "hist" else "count")))
+    if spec.get("title"):
+        ax.set_title(str(spec["title"]), fontsize=10)
+    ax.grid(True, alpha=0.3)
+
+
+def _xy(spec: Mapping[str, Any], name: str, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    yy = _floats(y, f"y[{name!r}]" if name else "y")
+    if spec.get("x") is None:
+        xx = np.arange(yy.size, dtype=np.float64)
+    else:
+        xx = _floats(spec["x"], "x")
+    if xx.size != yy.size:
+        raise PlotError(f"x has {xx.size} values but y[{name!r}] has {yy.size}")
+    keep = np.isfinite(xx) & np.isfinite(yy)
+    if spec.get("logy"):
+        keep &= yy > 0
+    if spec.get("logx"):
+        keep &= xx > 0
+    return xx[keep], yy[keep]
+
+
+def _set_scales(ax, spec: Mapping[str, Any]) -> None:
+    if spec.get("logy"):
+        ax.set_yscale("log")
+    if spec.get("logx"):
+        ax.set_xscale("log")
+
+
+def _lines(ax, spec: Mapping[str, Any]) -> None:
+    styles = spec.get("style") or {}
+    for name, y in _named(spec["y"]).items():
+        xx, yy = _xy(spec, name, y)
+        marker = "o" if xx.size <= 30 else None
+        ax.plot(xx, yy, LINESTYLES.get(styles.get(name, "solid"), "-"), marker=marker,
+                markersize=3, label=name or None)
+    _set_scales(ax, spec)
+
+
+def _scatter(ax, spec: Mapping[str, Any]) -> None:
+    for name, y in _named(spec["y"]).items():
+        xx, yy = _xy(spec, name, y)
+        ax.scatter(xx, yy, s=18, alpha=0.75, label=name or None)
+    _set_scales(ax, spec)
+
+
+def _bars(ax, spec: Mapping[str, Any]) -> None:
+    groups = _named(spec["y"])
+    first = _floats(next(iter(groups.values())), "y")
+    if spec.get("x") is not None:
+        labels = [str(v) for v in spec["x"]]
+    else:
+        labels = [str(i) for i in range(first.size)]
+    positions = np.arange(len(labels), dtype=np.float64)
+    width = 0.8 / max(len(groups), 1)
+    for k, (name, y) in enumerate(groups.items()):
+        yy = _floats(y, f"y[{name!r}]")
+        if yy.size != len(labels):
+            raise PlotError(f"bars: {len(labels)} labels but y[{name!r}] has {yy.size} values")
+        ax.bar(positions + (k - (len(groups) - 1) / 2) * width, np.nan_to_num(yy), width,
+               label=name or None)
+    ax.set_xticks(positions)
+    ax.set_xticklabels(labels, rotation=30 if max(map(len, labels), default=0) > 6 else 0,
+                       fontsize=8)
+    if spec.get("logy"):
+        ax.set_yscale("log")
+
+
+def _hist(ax, spec: Mapping[str, Any]) -> None:
+    for name, y in _named(spec["y"]).items():
+        yy = _floats(y, f"y[{name!r}]")
+        yy = yy[np.isfinite(yy)]
+        if spec.get("logx"):
+            yy = np.log10(yy[yy > 0])
+        ax.hist(yy, bins=int(spec.get("bins", 30)), alpha=0.6, label=name or None)
+    if spec.get("logy"):
+        ax.set_yscale("log")
+
+
+def _contour(fig: Figure, ax, spec: Mapping[str, Any]) -> None:
+    xx = _floats(spec.get("x"), "x")
+    yy = _floats(spec["y"], "y")
+    if "z" not in spec:
+        raise PlotError("contour plot needs 'z'")
+    try:
+        zz = np.array([[math.nan if v is None else float(v) for v in row] for row in spec["z"]])
+    except (TypeError, ValueError) as exc:
+        raise PlotError(f"z: expected a 2-D list of numbers ({exc})") from None
+    if zz.shape != (yy.size, xx.size):
+        raise PlotError(f"z has shape {zz.shape}, expected (len(y), len(x)) = {(yy.size, xx.size)}")
+    finite = zz[np.isfinite(zz)]
+    if finite.size == 0:
+        raise PlotError("z holds no finite value")
+    if spec.get("logz"):
+        zz = np.log10(np.where(zz > 0, zz, np.nan))
+    levels = min(30, max(5, int(np.unique(np.round(finite, 12)).size)))
+    filled = ax.contourf(xx, yy, np.ma.masked_invalid(zz), levels=levels, cmap="viridis")
+    ax.contour(xx, yy, np.ma.masked_invalid(zz), levels=levels, colors="k", linewidths=0.3)
+    bar = fig.colorbar(filled, ax=ax)
+    bar.set_label(str(spec.get("zlabel", "value")))
+    for name, (px, py) in (spec.get("points") or {}).items():
+        ax.plot([px], [py], "r*", markersize=10, label=str(name))
+    if spec.get("points"):
+        ax.legend(fontsize=8, loc="upper right")
+
+
+def _reference_lines(ax, spec: Mapping[str, Any]) -> None:
+    for name, value in (spec.get("hlines") or {}).items():
+        v = float(value)
+        if math.isfinite(v) and not (spec.get("logy") and v <= 0):
+            ax.axhline(v, color="k", linestyle="--", linewidth=1, label=str(name))
+    for name, value in (spec.get("vlines") or {}).items():
+        v = float(value)
+        if math.isfinite(v) and not (spec.get("logx") and v <= 0):
+            ax.axvline(v, color="gray", linestyle=":", linewidth=1, label=str(name))

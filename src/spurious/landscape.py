@@ -67,7 +67,7 @@ class ChainObjective:
         """min ℓ over matrices of rank ≤ the model's max rank, when ℓ gives it in closed form."""
         exact = self.ell.min_value(self.model.max_rank)
         if exact is not None:
-            return MinValue(exact, "closed form (Eckart–Young, rank ≤ %d)" % self.model.max_rank)
+            return MinValue(exact, f"closed form (Eckart–Young, rank ≤ {self.model.max_rank})")
         if self.model.max_rank >= min(self.ell.d_in, self.ell.d_out):
             return _convex_minimum(self.ell)
         return None

@@ -25,6 +25,8 @@ class Tolerances:
     gradient : ‖∇f‖ below ``gradient * scale`` counts as a critical point.
     eigenvalue : |λ| below ``eigenvalue * ‖∇²f‖`` counts as zero curvature.
     loss : f − f* below ``loss * (1 + |f*|)`` counts as optimal.
+    loss_numerical : the same when f* itself is numerical (L-BFGS), not a closed form.
+    gradient_flat : ‖∇²f ∇f‖ / (‖∇²f‖ ‖∇f‖) below this counts as gradient-flat (Frye et al. 2021).
     """
 
     derivative: float = 1e-9
@@ -32,6 +34,8 @@ class Tolerances:
     gradient: float = 1e-8
     eigenvalue: float = 1e-8
     loss: float = 1e-9
+    loss_numerical: float = 1e-7
+    gradient_flat: float = 1e-4
 
     def scaled(self, name: str, scale: float) -> float:
         """Return the absolute tolerance ``getattr(self, name) * max(scale, tiny)``."""

@@ -1,0 +1,13 @@
+"""Critical points: analytic enumeration, numerical finders, certified classification.
+
+Public API: :func:`classify` / :class:`Classification`, :func:`hessian_spectrum` /
+:class:`Spectrum`, the analytic enumeration (:func:`enumerate_critical_points`,
+:func:`baldi_hornik`, :func:`named_point`) and the finders (:func:`newton_mr`,
+:func:`damped_newton`, :func:`gradient_norm_minimisation`, :func:`gradient_flatness`).
+"""
+
+from .classify import LABELS, Classification, DescentCurve, classify, find_descent_curve, symmetry_orbit_dimension
+from .spectrum import Spectrum, hessian_spectrum
+
+__all__ = ["LABELS", "Classification", "DescentCurve", "Spectrum", "classify", "find_descent_curve",
+           "hessian_spectrum", "symmetry_orbit_dimension"]

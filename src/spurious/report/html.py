@@ -27,7 +27,7 @@ max-width:1100px;padding:1.5em;color:#1f2328;line-height:1.45}
 h1{margin-bottom:.2em} h2{border-bottom:1px solid #d0d7de;padding-bottom:.2em;margin-top:2em}
 .meta{color:#57606a;font-size:.9em}
 .badge{display:inline-block;padding:.1em .55em;border-radius:1em;color:#fff;font-weight:600;
-font-size:.85em}
+font-size:.85em;white-space:nowrap}
 .summary{background:#f6f8fa;border:1px solid #d0d7de;border-radius:8px;padding:1em 1.2em}
 .counts span{margin-right:1em;font-size:1.05em}
 .alert{color:#cf222e;font-weight:600} .ok{color:#1a7f37;font-weight:600}
@@ -123,6 +123,11 @@ def _figure(claim_id: str, png: bytes | None, error: str | None) -> str:
 
 def _section(r: Mapping[str, Any], meta: Mapping[str, Any], png: bytes | None,
              error: str | None) -> str:
+    if r["status"] == "not implemented":
+        return (f'<section id="{escape(r["id"])}"><h2>{escape(r["id"])} {badge(r["status"])}</h2>'
+                f'<p class="statement">{escape(str(r["statement"]))}</p>'
+                f'<p class="meta">source: {escape(_document_name(r, meta))}, {escape(str(r["where"]))}'
+                " · no check yet: this claim is not counted as passing.</p></section>")
     evidence = json.dumps(r.get("evidence") or {}, indent=1, ensure_ascii=False, default=str)
     if len(evidence) > MAX_EVIDENCE_CHARS:
         evidence = evidence[:MAX_EVIDENCE_CHARS] + "\n… (truncated; full text in results.json)"

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -118,12 +119,16 @@ def render_specs(specs: Sequence[Mapping[str, Any]], width: float = 9.0) -> byte
     rows = math.ceil(len(specs) / cols)
     panel_h = 3.6 if cols == 2 else 4.0
     fig = Figure(figsize=(width, panel_h * rows), dpi=100)
-    for i, spec in enumerate(specs):
-        ax = fig.add_subplot(rows, cols, i + 1)
-        _draw(fig, ax, spec)
-    fig.tight_layout()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for i, spec in enumerate(specs):
+            ax = fig.add_subplot(rows, cols, i + 1)
+            _draw(fig, ax, spec)
+        fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    with warnings.catch_warnings():  # extreme values on log axes make the tick locator warn
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fig.savefig(buf, format="png")
     return buf.getvalue()
 
 

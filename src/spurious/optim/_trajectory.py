@@ -1,0 +1,144 @@
+"""Shared machinery of the optimisers: argument checks, the trajectory log, λ_min probes.
+
+A run records, per logged step: ``step``, ``loss``, ``grad_norm``; optionally ``dist_crit``
+(distance to the nearest analytic critical point, when a list of points is given) and, every
+``lambda_every`` steps, ``lambda_step`` / ``lambda_min`` (smallest Hessian eigenvalue by
+Lanczos, ``scipy.sparse.linalg.eigsh(which='SA')``, or dense ``eigvalsh`` for small P).
+Non-finite values end a run with status ``diverged``; the last finite point is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+
+from ..errors import InputError, as_float_array
+from ..landscape import Landscape
+
+DENSE_LIMIT = 400  # below this many parameters λ_min comes from a dense eigendecomposition
+
+
+def check_landscape(landscape: object) -> Landscape:
+    if not isinstance(landscape, Landscape):
+        raise InputError("landscape", f"expected a Landscape, got {type(landscape).__name__}")
+    return landscape
+
+
+def check_lr(lr: float, argument: str = "lr") -> float:
+    """η must be a finite number > 0."""
+    try:
+        value = float(lr)
+    except (TypeError, ValueError):
+        raise InputError(argument, f"expected a number > 0, got {lr!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise InputError(argument, f"expected a finite step size > 0, got {lr}")
+    return value
+
+
+def check_positive(value: float, argument: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(argument, f"expected a number > 0, got {value!r}") from None
+    if not np.isfinite(v) or v <= 0:
+        raise InputError(argument, f"expected a finite number > 0, got {value}")
+    return v
+
+
+def check_probability(delta: float, argument: str = "delta") -> float:
+    """δ must lie in the open interval (0, 1)."""
+    try:
+        v = float(delta)
+    except (TypeError, ValueError):
+        raise InputError(argument, f"expected a number in (0, 1), got {delta!r}") from None
+    if not (0.0 < v < 1.0):
+        raise InputError(argument, f"expected a number in the open interval (0, 1), got {delta}")
+    return v
+
+
+def check_steps(steps: int, argument: str = "steps") -> int:
+    if isinstance(steps, bool) or int(steps) != steps or steps < 0:
+        raise InputError(argument, f"expected an integer >= 0, got {steps!r}")
+    return int(steps)
+
+
+def check_points(points: Sequence[object] | None, landscape: Landscape) -> np.ndarray | None:
+    """Critical points (list of points or (k, P) array) as a (k, P) array, or None."""
+    if points is None:
+        return None
+    if isinstance(points, np.ndarray) and points.ndim == 2:
+        arr = as_float_array(points, "critical_points", ndim=2)
+    else:
+        arr = np.stack([landscape.point(p, f"critical_points[{i}]") for i, p in enumerate(points)])
+    if arr.ndim != 2 or arr.shape[1] != landscape.n_params or arr.shape[0] == 0:
+        raise InputError("critical_points", f"expected k >= 1 points of {landscape.n_params} parameters")
+    return arr
+
+
+def lambda_min(landscape: Landscape, point: np.ndarray, tol: float = 1e-10) -> float:
+    """Smallest eigenvalue of ∇²Φ(point): dense for P ≤ DENSE_LIMIT, else Lanczos (which='SA')."""
+    P = landscape.n_params
+    if P <= DENSE_LIMIT:
+        return float(np.linalg.eigvalsh(landscape.hessian(point))[0])
+    op = landscape.hessian_operator(point)
+    try:
+        vals = eigsh(op, k=1, which="SA", tol=tol, maxiter=20 * P,
+                     v0=np.random.default_rng(0).standard_normal(P), return_eigenvectors=False)
+    except ArpackNoConvergence as exc:
+        vals = exc.eigenvalues
+        if len(vals) == 0:
+            return float("nan")
+    return float(np.min(vals))
+
+
+def all_finite(*values: object) -> bool:
+    return all(bool(np.all(np.isfinite(v))) for v in values)
+
+
+class Trajectory:
+    """Column log of a run (lists of floats), written every ``every`` steps and at the end."""
+
+    def __init__(self, landscape: Landscape, every: int = 1, lambda_every: int = 0,
+                 critical_points: np.ndarray | None = None):
+        self.landscape = landscape
+        self.every = max(int(every), 1)
+        self.lambda_every = int(lambda_every)
+        self.critical_points = critical_points
+        self.log: dict[str, list[float]] = {"step": [], "loss": [], "grad_norm": []}
+        if critical_points is not None:
+            self.log["dist_crit"] = []
+        if self.lambda_every > 0:
+            self.log["lambda_step"] = []
+            self.log["lambda_min"] = []
+        self._last_step = -1
+
+    def record(self, step: int, point: np.ndarray, loss: float, grad_norm: float,
+               force: bool = False) -> None:
+        if step == self._last_step or not (force or step % self.every == 0):
+            return
+        self._last_step = step
+        self.log["step"].append(float(step))
+        self.log["loss"].append(float(loss))
+        self.log["grad_norm"].append(float(grad_norm))
+        if self.critical_points is not None:
+            d = np.linalg.norm(self.critical_points - point[None, :], axis=1)
+            self.log["dist_crit"].append(float(d.min()))
+        if self.lambda_every > 0 and (step % self.lambda_every == 0 or force):
+            lam = lambda_min(self.landscape, point)
+            if np.isfinite(lam):
+                self.log["lambda_step"].append(float(step))
+                self.log["lambda_min"].append(lam)
+
+
+def sample_ball(rng: np.random.Generator, dim: int, radius: float, size: int | None = None) -> np.ndarray:
+    """Uniform samples in the Euclidean ball {w : ‖w‖ ≤ radius} of ℝ^dim.
+
+    Direction ~ normalised Gaussian, radius ~ R·U^{1/dim} (the uniform law on the ball).
+    """
+    shape = (dim,) if size is None else (size, dim)
+    g = rng.standard_normal(shape)
+    g /= np.linalg.norm(g, axis=-1, keepdims=True)
+    u = rng.random(() if size is None else (size, 1))
+    return radius * u ** (1.0 / dim) * g

@@ -1,0 +1,116 @@
+"""Stochastic gradient descent, as in the slides (`001_…`, "Stochastic Gradient Descent").
+
+Per step: select l uniformly at random in {1, …, n} and set w := w − α ∇E_l(w), with
+E_l the loss of sample l alone. Mini-batch SGD (``batch_size`` = b > 1) draws b distinct
+samples uniformly and steps along the mean of their gradients.
+
+Per-sample loss: the loss configuration's own term for one sample (for the squared loss
+½‖f_w(x_l) − y_l‖², i.e. half the slides' |f_w(X_l) − Y_l|²; set α twice as large to match).
+Chain models (deep linear nets) use the closed-form chain rule with G = ∇_Z L(W X_b) X_bᵀ / b
+(for the squared loss G = (W X_b − Y_b) X_bᵀ / b); other models are bound to the mini-batch
+as ``model.bind(loss, Dataset(X[:, idx], Y[:, idx]))``.
+
+The log holds the full loss and ‖∇f‖ (of the landscape's loss on all the data) every
+``log_every`` steps. Non-finite values end the run (diverged, last finite point kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ..data import Dataset
+from ..errors import InputError
+from ..landscape import Landscape
+from ..models.base import chain_pullback, prefix_products
+from ..result import Result, Status
+from ._trajectory import Trajectory, all_finite, check_landscape, check_lr, check_points, check_steps
+
+__all__ = ["run", "minibatch_gradient"]
+
+
+def minibatch_gradient(landscape: Landscape, w: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Mean over the samples ``idx`` of the per-sample gradients ∇E_l(w), flat (P,)."""
+    data = landscape.data
+    X, Y = data.X[:, idx], data.Y[:, idx]
+    model, loss = landscape.model, landscape.loss
+    b = len(idx)
+    if hasattr(model, "factors") and not hasattr(model, "bind"):
+        F = model.factors(w)
+        W = prefix_products(F)[-1]
+        Z = W @ X
+        G = (loss.output_gradient(Z, Y) @ X.T) / b
+        return landscape.layout.flatten(chain_pullback(F, G))
+    objective = model.bind(loss, Dataset(X, Y))
+    grad = objective.value_and_gradient(w)[1]
+    return grad / b if not getattr(loss, "mean", False) else grad
+
+
+def _check_sampled(landscape: Landscape) -> Dataset:
+    if not isinstance(landscape.data, Dataset) or landscape.loss is None:
+        raise InputError("landscape", "SGD needs a landscape built on a Dataset (samples to draw)")
+    return landscape.data
+
+
+def run(landscape: Landscape, x0: object, lr: float = 0.01, steps: int = 1000, *,
+        batch_size: int = 1, seed: int = 0, log_every: int = 1, lambda_every: int = 0,
+        critical_points: Sequence[object] | None = None,
+        progress: Callable[[int], None] | None = None) -> Result:
+    """Run (mini-batch) SGD from ``x0``; ``batch_size=1`` is the slides' algorithm.
+
+    lr : α > 0.  steps : number of SGD steps.  batch_size : b, 1 ≤ b ≤ n.
+    seed : seeds the sample selection (numpy default_rng).
+    Status: max-iterations after ``steps`` steps; diverged on a non-finite value.
+    """
+    landscape = check_landscape(landscape)
+    data = _check_sampled(landscape)
+    w = landscape.point(x0, "x0").copy()
+    lr = check_lr(lr)
+    steps = check_steps(steps)
+    n = data.m
+    if isinstance(batch_size, bool) or int(batch_size) != batch_size or not (1 <= batch_size <= n):
+        raise InputError("batch_size", f"expected an integer in [1, {n}], got {batch_size!r}")
+    b = int(batch_size)
+    rng = np.random.default_rng(seed)
+    traj = Trajectory(landscape, log_every, lambda_every, check_points(critical_points, landscape))
+    warnings: list[str] = []
+
+    def full(point: np.ndarray) -> tuple[float, float]:
+        with np.errstate(all="ignore"):
+            f, g = landscape.objective.value_and_gradient(point)
+        return float(f), float(np.linalg.norm(g))
+
+    f, gn = full(w)
+    traj.record(0, w, f, gn, force=True)
+    status: Status = "max-iterations"
+    t = 0
+    while t < steps:
+        idx = rng.integers(n, size=1) if b == 1 else rng.choice(n, size=b, replace=False)
+        with np.errstate(all="ignore"):
+            w_new = w - lr * minibatch_gradient(landscape, w, idx)
+        if not all_finite(w_new):
+            status = "diverged"
+            warnings.append(f"non-finite parameters at step {t + 1}: stopped, last finite point kept")
+            break
+        t += 1
+        if t % traj.every == 0 or t == steps:
+            f_new, gn_new = full(w_new)
+            if not all_finite(f_new, gn_new):
+                status = "diverged"
+                warnings.append(f"non-finite loss at step {t}: stopped, last finite point kept")
+                t -= 1
+                break
+            f, gn = f_new, gn_new
+            w = w_new
+            traj.record(t, w, f, gn)
+        else:
+            w = w_new
+        if progress is not None:
+            progress(t)
+    f, gn = full(w)
+    traj.record(t, w, f, gn, force=True)
+    name = "sgd" if b == 1 else f"minibatch-sgd(b={b})"
+    return Result(point=w, loss=f, grad_norm_sq=gn**2, iterations=t, status=status,
+                  method=f"{name}(lr={lr:.4g})", log=traj.log,
+                  info={"lr": lr, "batch_size": b, "seed": seed}, warnings=warnings)

@@ -118,7 +118,8 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
         with np.errstate(all="ignore"):
             w_new = w - lr * g
             f_new, g_new = landscape.objective.value_and_gradient(w_new)
-        if not all_finite(w_new, f_new, g_new):
+            gn_new = float(np.linalg.norm(g_new))
+        if not all_finite(w_new, f_new, g_new, gn_new):
             status = "diverged"
             warnings.append(f"non-finite value at step {t + 1}: stopped, last finite point kept")
             break
@@ -130,8 +131,7 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
             increase_step = t + 1
         if estimate is not None and left_region_step is None and not estimate.contains(w_new):
             left_region_step = t + 1
-        w, f, g = w_new, f_new, g_new
-        gn = float(np.linalg.norm(g))
+        w, f, g, gn = w_new, f_new, g_new, gn_new
         t += 1
         if first_eps is None and eps is not None and gn <= eps:
             first_eps = t

@@ -125,10 +125,10 @@ def main() -> None:
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for r in rows:
-        def us(key: str) -> str:
+        def us(key: str, r: dict = r) -> str:
             return f"{1e6 * r[key]:.1f}" if key in r else "n/a"
 
-        def ratio(a: str, b: str) -> str:
+        def ratio(a: str, b: str, r: dict = r) -> str:
             return f"{r[a] / r[b]:.1f}×" if a in r and b in r else "n/a"
 
         print(f"| {r['m']:.0e} | {us('spurious grad')} | {us('spurious hvp')} | "

@@ -10,3 +10,14 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("spurious")
+
+
+import pytest  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_blas_thread():
+    """Small matrices + pytest-xdist workers: one BLAS thread each avoids oversubscription."""
+    with threadpool_limits(limits=1):
+        yield

@@ -91,6 +91,12 @@ def jax_deep_linear_objective(model, loss: Loss, data: Dataset | Population) -> 
     return lambda theta: scale * L(end_to_end(theta) @ X, Y)
 
 
+def jax_gradient(fun: Callable[[Any], Any], theta: np.ndarray) -> np.ndarray:
+    """∇fun(θ) by reverse-mode JAX (no Hessian: cheap to compile)."""
+    jax = require_jax()
+    return np.asarray(jax.jit(jax.grad(fun))(jax.numpy.asarray(theta)))
+
+
 def jax_derivatives(fun: Callable[[Any], Any], theta: np.ndarray, V: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Value, gradient, dense Hessian and HVPs (forward over reverse: jax.jvp of jax.grad)
     of ``fun`` at θ, from one jitted JAX function (one compilation per call)."""

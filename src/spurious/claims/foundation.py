@@ -16,6 +16,7 @@ from ..autodiff import (
     jax_available,
     jax_deep_linear_objective,
     jax_derivatives,
+    jax_gradient,
 )
 from ..data import Dataset, gaussian_teacher, logistic_teacher, population, softmax_teacher
 from ..landscape import Landscape
@@ -432,5 +433,5 @@ def _oracle_name() -> str:
 def _oracle_gradient(land: Landscape, model: DeepLinear, pop, theta: np.ndarray) -> np.ndarray:
     """The gradient from an independent oracle: JAX if installed, else central differences."""
     if jax_available():
-        return jax_derivatives(jax_deep_linear_objective(model, SquaredLoss(), pop), theta)["gradient"]
+        return jax_gradient(jax_deep_linear_objective(model, SquaredLoss(), pop), theta)
     return finite_difference_gradient(land.value, theta)

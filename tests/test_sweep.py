@@ -169,4 +169,4 @@ def test_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
     cfg = parse_config({"grid": {"model": "deep-linear", "widths": [2, 2], "loss": "squared",
                                  "data": "gaussian", "steps": 5}}, out=tmp_path / "x")
     with pytest.raises(Exception, match="--scheduler"):
-        run_sweep(cfg, scheduler="tcp://127.0.0.1:9")
+        run_sweep(cfg, scheduler="tcp://127.0.0.1:9", connect_timeout=1.0)

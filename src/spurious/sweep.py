@@ -371,7 +371,8 @@ class SweepRun:
     out: Path
 
 
-def _results(tasks: list[Task], n_jobs: int, scheduler: str | None) -> Iterator[list[dict]]:
+def _results(tasks: list[Task], n_jobs: int, scheduler: str | None,
+             connect_timeout: float = 10.0) -> Iterator[list[dict]]:
     if scheduler is None and n_jobs == 1:
         yield from (run_task(t) for t in tasks)
         return
@@ -387,7 +388,7 @@ def _results(tasks: list[Task], n_jobs: int, scheduler: str | None) -> Iterator[
         raise MissingDependencyError("--scheduler needs dask[distributed]: "
                                      "pip install 'spurious[dask]'") from None
     try:
-        client = Client(scheduler, timeout="10s")
+        client = Client(scheduler, timeout=f"{connect_timeout}s")
     except OSError as exc:
         raise InputError("--scheduler", f"cannot reach a Dask scheduler at {scheduler} ({exc})") from None
     with client, parallel_config(backend="dask"):
@@ -396,7 +397,8 @@ def _results(tasks: list[Task], n_jobs: int, scheduler: str | None) -> Iterator[
 
 def run_sweep(config: SweepConfig, n_jobs: int = 1, scheduler: str | None = None,
               on_start: Callable[[int, int], None] | None = None,
-              on_done: Callable[[list[dict[str, Any]]], None] | None = None) -> SweepRun:
+              on_done: Callable[[list[dict[str, Any]]], None] | None = None,
+              connect_timeout: float = 10.0) -> SweepRun:
     """Run the tasks of ``config`` not yet in ``config.out``; write each as it finishes.
 
     on_start(total, pending) is called once; on_done(rows) after each task is written.
@@ -414,7 +416,7 @@ def run_sweep(config: SweepConfig, n_jobs: int = 1, scheduler: str | None = None
     if on_start is not None:
         on_start(len(tasks), len(todo))
     start = time.perf_counter()
-    for rows in _results(todo, n_jobs, scheduler):
+    for rows in _results(todo, n_jobs, scheduler, connect_timeout):
         write_rows(out, rows[0]["task_id"], rows)
         if on_done is not None:
             on_done(rows)

@@ -18,12 +18,14 @@ A plot spec is a dict with:
 ``logy``, ``logx``  bool: logarithmic axis (non-positive values are dropped from the plot)
 ``hlines``  dict {name: value}: horizontal reference lines (e.g. a bound, a tolerance)
 ``vlines``  dict {name: value}: vertical reference lines
+``bins``    hist only: number of bins (default 30)
 ``style``   dict {name: "dashed" | "dotted" | "solid"} per curve (lines only)
 ``points``  contour only: dict {name: [x, y]} points to mark (e.g. the slice's centre)
 
 Values may be ``None``, ``"nan"`` or ``"inf"`` (as JSON writes them): non-finite values are
 skipped, never fatal. Anything else in ``series`` (a dict of bare lists with no spec keys) is
-drawn as lines against the index so that no data goes unseen. A spec that cannot be drawn
+drawn as lines against the index (one-value lists as reference lines) so that no data goes
+unseen; authors should prefer a spec with labelled axes. A spec that cannot be drawn
 yields no figure and a one-line reason (:class:`PlotError`), not a crash of the report.
 """
 
@@ -69,11 +71,22 @@ def plot_specs(series: Mapping[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def _fallback_spec(series: Mapping[str, Any]) -> dict[str, Any]:
-    """Bare {name: list} data: lines against the index."""
+    """Bare {name: list} data: lines against the index; one-value lists become reference
+    lines; a log axis when the positive values span more than three decades."""
     curves = {str(k): v for k, v in series.items() if _is_numeric_list(v)}
     if not curves:
         raise PlotError("series holds no plot spec and no numeric list")
-    return {"plot": "lines", "y": curves, "xlabel": "index", "ylabel": "value"}
+    lines = {k: v for k, v in curves.items() if len(v) > 1}
+    refs = {k: float(_floats(v)[0]) for k, v in curves.items() if len(v) == 1}
+    if not lines:
+        return {"plot": "bars", "x": list(refs), "y": {"value": list(refs.values())},
+                "xlabel": "quantity", "ylabel": "value"}
+    values = np.concatenate([_floats(v) for v in lines.values()] + [np.array(list(refs.values()))])
+    positive = values[np.isfinite(values) & (values > 0)]
+    logy = bool(positive.size and np.all(values[np.isfinite(values)] > 0)
+                and positive.max() > 1e3 * positive.min())
+    return {"plot": "lines", "y": lines, "hlines": refs, "xlabel": "index", "ylabel": "value",
+            "logy": logy}
 
 
 def _is_numeric_list(value: Any) -> bool:
@@ -253,10 +266,12 @@ def _contour(fig: Figure, ax, spec: Mapping[str, Any]) -> None:
 
 
 def _reference_lines(ax, spec: Mapping[str, Any]) -> None:
-    for name, value in (spec.get("hlines") or {}).items():
+    styles = ("--", ":", "-.")
+    for i, (name, value) in enumerate((spec.get("hlines") or {}).items()):
         v = float(value)
         if math.isfinite(v) and not (spec.get("logy") and v <= 0):
-            ax.axhline(v, color="k", linestyle="--", linewidth=1, label=str(name))
+            ax.axhline(v, color=("k", "dimgray", "darkred")[i % 3], linestyle=styles[i % 3],
+                       linewidth=1.2, label=str(name))
     for name, value in (spec.get("vlines") or {}).items():
         v = float(value)
         if math.isfinite(v) and not (spec.get("logx") and v <= 0):

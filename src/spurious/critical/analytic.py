@@ -225,7 +225,7 @@ def _baldi_hornik_index(eig: SigmaEigensystem, subset, widths) -> int | None:
     return int(pairs + (widths[1] - r) * (len(eig.positive) - r))
 
 
-def enumerate_critical_points(landscape, max_size: int | None = None, *, seed: int = 0,
+def enumerate_critical_points(landscape, max_size: int | None = None, *, seed: int | None = 0,
                               include_zero_layers: bool = True) -> list[AnalyticCriticalPoint]:
     """Every index set S ⊆ {i : λ_i > 0} with |S| ≤ min(p, max_size), one point each.
 
@@ -240,15 +240,14 @@ def enumerate_critical_points(landscape, max_size: int | None = None, *, seed: i
     count = 0
     for r in range(limit + 1):
         for subset in combinations(eig.positive, r):
-            points.append(critical_point_for(landscape, subset, seed=seed + count))
+            points.append(critical_point_for(landscape, subset, seed=None if seed is None else seed + count))
             count += 1
     if include_zero_layers and model.depth >= 3:
-        points.append(critical_point_for(landscape, (), seed=seed, zero_layers=True))
+        points.append(critical_point_for(landscape, (), seed=0 if seed is None else seed, zero_layers=True))
     if len(eig.positive) < eig.lam.size:
         for pt in points:
-            pt.notes.append(f"Σ has {eig.lam.size - len(eig.positive)} zero eigenvalue(s): "
-                            "sets using them give the same points (degenerate family)")
-            pt.degenerate = True
+            pt.notes.append(f"Σ has {eig.lam.size - len(eig.positive)} zero eigenvalue(s): sets using "
+                            "them give the same points (degenerate family; left out of the enumeration)")
     return points
 
 

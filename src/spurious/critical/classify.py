@@ -258,28 +258,52 @@ def find_descent_curve(landscape, theta: np.ndarray, f: float, spec: Spectrum | 
     return None
 
 
+def _null_basis(A: np.ndarray, side: str) -> np.ndarray:
+    """Orthonormal basis (columns) of ker A (side="right") or ker Aᵀ (side="left"), numerically;
+    the single weakest singular vector when the kernel is trivial."""
+    U, s, Vt = np.linalg.svd(A)
+    tol = 1e-9 * max(float(s[0]) if s.size else 0.0, 1e-300)
+    if side == "right":
+        basis, n = Vt.T, A.shape[1]
+    else:
+        basis, n = U, A.shape[0]
+    rank = int(np.sum(s > tol)) if s.size and s[0] > 0 else 0
+    return basis[:, rank:] if rank < n else basis[:, -1:]
+
+
 def _rank_one_chain(landscape, theta: np.ndarray) -> np.ndarray | None:
+    """Δ₁ = x₁bᵀ, Δ_j = x_j y_{j−1}ᵀ, Δ_N = ± a y_{N−1}ᵀ with x_j ∈ ker W_{j+1}, y_j ∈ ker W_jᵀ.
+
+    Then every term of (W_N + tΔ_N)⋯(W₁ + tΔ₁) − W_N⋯W₁ below order N vanishes and the order-N
+    term is (Π_j y_jᵀx_j) a bᵀ; with (a, b) the top singular pair of −∇ℓ and the sign chosen,
+    Φ drops like −t^N σ₁(∇ℓ) Π|y_jᵀx_j| (the origin of a depth-N net, `004_…` Prop 6.12,
+    and rank-deficient critical points whose unused hidden units line up).
+    """
     obj = getattr(landscape, "objective", None)
     model, ell = getattr(obj, "model", None), getattr(obj, "ell", None)
     if model is None or ell is None or not hasattr(model, "factors"):
         return None
     F = [np.asarray(W) for W in model.factors(theta)]
-    M = obj.end_to_end(theta)
-    G = ell.gradient(M)
+    G = ell.gradient(obj.end_to_end(theta))
     if not np.any(G):
         return None
     U, _, Vt = np.linalg.svd(-G)
     a, b = U[:, 0], Vt[0]
     N = len(F)
-    es = []
-    for j in range(N - 1):  # hidden layer j+1 between F[j] (into it) and F[j+1] (out of it)
-        stacked = np.vstack([F[j + 1], F[j].T])
-        e = np.linalg.svd(stacked)[2][-1]
-        es.append(e)
+    xs, ys, sign = [], [], 1.0
+    for j in range(N - 1):  # hidden layer j+1 sits between F[j] (into it) and F[j+1] (out of it)
+        Nx, Ny = _null_basis(F[j + 1], "right"), _null_basis(F[j], "left")
+        Um, sm, Vm = np.linalg.svd(Ny.T @ Nx)
+        xs.append(Nx @ Vm[0])
+        ys.append(Ny @ Um[:, 0])
+        sign *= float(np.sign(sm[0] * 1.0)) if sm[0] > 0 else 1.0
+    if N >= 2:
+        coupling = np.prod([y @ x for x, y in zip(xs, ys, strict=True)])
+        sign = 1.0 if coupling >= 0 else -1.0
     blocks = []
     for j in range(N):
-        left = a if j == N - 1 else es[j]
-        right = b if j == 0 else es[j - 1]
+        left = sign * a if j == N - 1 else xs[j]
+        right = b if j == 0 else ys[j - 1]
         blocks.append(np.outer(left, right))
     d = landscape.layout.flatten(blocks)
     return d / np.linalg.norm(d)

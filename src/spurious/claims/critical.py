@@ -48,6 +48,10 @@ def _verdict(failures: list, inconclusive: list) -> str:
     return "refuted" if failures else "inconclusive" if inconclusive else "holds"
 
 
+def _fmt(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2g}"
+
+
 def _rel(a: float, b: float) -> float:
     return abs(a - b) / max(1.0, abs(a), abs(b))
 
@@ -172,7 +176,7 @@ def check_kawaguchi(ctx: CheckContext) -> Outcome:
     items.update({"ii_minima_global": minima, "iii_saddles": saddles, "iv_rank_saddles_negative": rank_saddles,
                   "bad_saddle_origin_depth3": bad})
     return Outcome(_verdict(failures, inconclusive),
-                   f"(i) gaps {convex_gap:.2g}/{concave_gap:.2g}; (ii) {minima} minima global; (iii) {saddles} "
+                   f"(i) gaps {_fmt(convex_gap)}/{_fmt(concave_gap)}; (ii) {minima} minima global; (iii) {saddles} "
                    f"saddles; (iv) {rank_saddles} rank-p saddles λ_min<0; origin depth 3: {origin.label} "
                    f"(t^{bad['order']})", "labels by classify (gradient 1e-8, eigenvalue 1e-8·‖H‖, loss 1e-9)",
                    evidence={"items": items, "failures": failures[:10], "inconclusive": inconclusive[:10]})

@@ -102,8 +102,11 @@ def check_smooth(ctx: CheckContext) -> Outcome:
         f"over {len(rows)} functions",
         "ratios ≤ 1 + 1e-9; loss gaps less 64 ulp·max(|f|, 1)",
         evidence={"beta_safety_for_estimates": BETA_SAFETY}, instances=rows,
-        series={"hessian_ratio": [r["max_hessian_ratio"] for r in rows],
-                "taylor_ratio": [r["max_taylor_ratio"] for r in rows]},
+        series={"plot": "bars", "title": "Lemmas 6.4–6.5: measured ratios (≤ 1 when the lemma holds)",
+                "x": [str(r["instance"]) for r in rows],
+                "y": {"max |∇²f[v,v]| / (β‖v‖²)": [r["max_hessian_ratio"] for r in rows],
+                      "max Taylor gap / (β/2 ‖Δ‖²)": [r["max_taylor_ratio"] for r in rows]},
+                "xlabel": "function", "ylabel": "ratio", "hlines": {"lemma's bound": 1.0}},
     )
 
 
@@ -190,9 +193,15 @@ def check_gd_rate(ctx: CheckContext) -> Outcome:
         "decrease ≥ (η/2)‖∇f‖² − 64 ulp·max(|f|, 1); η = 1/β; ε = 1e-3…1e-2 × ‖∇f(w₀)‖",
         evidence={"deep_linear_stays_in_region": in_region, "beta_safety_for_estimates": BETA_SAFETY},
         instances=rows,
-        series={"loss": series["loss"], "grad_norm": series["grad_norm"],
-                "bound": [rows[-1]["bound"]], "eps": [rows[-1]["eps"]],
-                "f_star": [rows[-1]["f_star"]]},
+        series={"plots": [
+            {"plot": "lines", "title": f"GD on {rows[-1]['instance']}: loss",
+             "x": list(range(len(series["loss"]))), "y": {"f(w_t) − f*": [max(v - rows[-1]["f_star"], 1e-300)
+                                                                         for v in series["loss"]]},
+             "xlabel": "step t", "ylabel": "f(w_t) − f*", "logy": True},
+            {"plot": "lines", "title": "‖∇f‖ against ε and the Thm 6.7 step bound",
+             "x": list(range(len(series["grad_norm"]))), "y": {"‖∇f(w_t)‖": series["grad_norm"]},
+             "xlabel": "step t", "ylabel": "‖∇f(w_t)‖", "logy": True, "logx": True,
+             "hlines": {"ε": rows[-1]["eps"]}, "vlines": {"Thm 6.7 bound": rows[-1]["bound"]}}]},
     )
 
 
@@ -243,8 +252,10 @@ def check_escape(ctx: CheckContext) -> Outcome:
         "exact integer comparison; GD vs eigenbasis iteration within 1 step (round-off at the threshold)",
         instances=rows,
         evidence={"not_escaped_within_bound": sum(r["measured"] is None for r in rows)},
-        series={"measured": [float(r["measured"]) for r in rows if r["measured"] is not None],
-                "bound": [float(r["bound"]) for r in rows if r["measured"] is not None]},
+        series={"plot": "scatter", "title": "escape step: measured vs the §6.2.2 formula",
+                "x": [float(r["bound"]) for r in rows if r["measured"] is not None],
+                "y": {"measured escape step": [float(r["measured"]) for r in rows if r["measured"] is not None]},
+                "xlabel": "formula (ceiling bound)", "ylabel": "measured escape step"},
     )
 
 
@@ -297,5 +308,9 @@ def check_pgd(ctx: CheckContext) -> Outcome:
         f"from exact strict saddles where plain GD moved 0",
         f"success fraction ≥ 1 − δ = {1 - PGD_DELTA:g} per function; c = {PGD_C}, ε = {eps:g}",
         evidence={"c": PGD_C, "delta": PGD_DELTA, "eps": eps}, instances=rows,
-        series={"success_fraction": [r["success"] / r["runs"] for r in rows]},
+        series={"plot": "bars", "title": "perturbed GD from exact strict saddles",
+                "x": [f"a={r['a']}, b={r['b']}" for r in rows],
+                "y": {"success fraction": [r["success"] / r["runs"] for r in rows]},
+                "xlabel": "function", "ylabel": "fraction of seeds reaching an ε-SOSP",
+                "hlines": {"1 − δ": 1 - PGD_DELTA}},
     )

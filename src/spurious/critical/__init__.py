@@ -16,11 +16,18 @@ from .analytic import (
     sigma_eigensystem,
 )
 from .classify import LABELS, Classification, DescentCurve, classify, find_descent_curve, symmetry_orbit_dimension
-from .finders import FINDERS, damped_newton, gradient_flatness, gradient_norm_minimisation, newton_mr
+from .finders import (
+    FINDERS,
+    damped_newton,
+    gradient_flatness,
+    gradient_norm_minimisation,
+    levenberg_marquardt,
+    newton_mr,
+)
 from .spectrum import Spectrum, hessian_spectrum
 
 __all__ = ["LABELS", "Classification", "DescentCurve", "Spectrum", "classify", "find_descent_curve",
            "hessian_spectrum", "symmetry_orbit_dimension", "AnalyticCriticalPoint", "baldi_hornik",
            "count_index_sets", "critical_point_for", "enumerate_critical_points", "named_point",
            "sigma_eigensystem", "FINDERS", "damped_newton", "gradient_flatness",
-           "gradient_norm_minimisation", "newton_mr"]
+           "gradient_norm_minimisation", "levenberg_marquardt", "newton_mr"]

@@ -121,11 +121,7 @@ class Classification:
 
 
 def gradient_tolerance(loss: float, tolerances: Tolerances = DEFAULT) -> float:
-    """‖∇Φ‖ ≤ tolerances.gradient · max(1, |loss|) counts as critical.
-
-    ``loss`` should be Φ − Φ* where the optimum is known (so a constant offset of the loss
-    does not loosen the test), Φ otherwise.
-    """
+    """‖∇Φ‖ ≤ tolerances.gradient · max(1, |Φ|) counts as critical (scale: the loss)."""
     return tolerances.scaled("gradient", max(1.0, abs(loss)))
 
 
@@ -145,7 +141,7 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
     gnorm = float(np.linalg.norm(g))
     opt = landscape.optimum
     fstar = None if opt is None else float(opt.value)
-    gtol = gradient_tolerance(f if fstar is None else f - fstar, tolerances)
+    gtol = gradient_tolerance(f, tolerances)
     gap = None if fstar is None else f - fstar
     gap_tol = None
     if fstar is not None:

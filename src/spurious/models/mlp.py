@@ -297,5 +297,20 @@ class MLPObjective:
     def on_kink(self, theta: Array, tol: float = 1e-10) -> bool:
         return self.model.on_kink(theta, self.data, tol)
 
+    def symmetry_dimension(self, theta: Array) -> int:
+        """Generic dimension of the continuous symmetry orbit through θ (for classifiers).
+
+        identity: Σ_hidden d_ℓ² (GL(d_ℓ) per hidden layer); ReLU: Σ_hidden d_ℓ (positive
+        rescaling per unit); sigmoid, tanh, softplus: 0 (only discrete symmetries:
+        permutations, and sign flips for tanh).
+        """
+        hidden = self.model.widths[1:-1]
+        name = self.model.activation.name
+        if name == "identity":
+            return int(sum(d * d for d in hidden))
+        if name == "relu":
+            return int(sum(hidden))
+        return 0
+
     def min_value(self):
         return None

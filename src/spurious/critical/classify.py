@@ -315,11 +315,13 @@ def symmetry_orbit_dimension(landscape, theta: np.ndarray) -> int | None:
     Its tangent space is spanned by (ΔW_j, ΔW_{j+1}) = (E W_j, −W_{j+1} E), E ∈ gl(d_j), for
     every hidden layer j; the dimension is the numerical rank of those Σ_j d_j² vectors
     (= Σ_j d_j² at points where each W_j has full row rank and W_{j+1} full column rank).
+    Other objectives may provide ``symmetry_dimension(theta)`` themselves (e.g. MLPs).
     """
     obj = getattr(landscape, "objective", None)
     model = getattr(obj, "model", None)
     if model is None or not hasattr(model, "factors") or not hasattr(model, "widths"):
-        return None
+        own = getattr(obj, "symmetry_dimension", None)  # an objective that knows its symmetries
+        return int(own(theta)) if callable(own) else None
     F = [np.asarray(W) for W in model.factors(theta)]
     N = len(F)
     tangents = []

@@ -252,12 +252,14 @@ def certified_spurious_minimum(starts: tuple[tuple[float, float], ...] = ((-4.3,
     try:
         from ..critical import classify
 
-        classifier = classify(land, bad["theta"]).label
+        classifier = classify(land, bad["theta"], better_value=better["loss"],
+                              better_source="the better minimum exhibited").label
     except Exception as exc:  # the classifier is optional evidence here
         classifier = f"unavailable ({type(exc).__name__})"
     certified = (all(r["grad_norm"] <= 1e-12 for r in found)
                  and all(r["eigenvalues"][0] > r["eig_error_bound"] for r in found)
-                 and bad["loss"] - better["loss"] > 1e-6 and min(ring) > 0)
+                 and bad["loss"] - better["loss"] > 1e-6 and min(ring) > 0
+                 and classifier == "spurious local minimum")
     return {"certified": certified, "model": repr(model), "X": SPURIOUS_X, "Y": SPURIOUS_Y,
             "spurious": bad, "better": better, "min_loss_increase_on_sphere_1e-3": min(ring),
             "classifier_label": classifier}
@@ -329,7 +331,8 @@ def check_exp_neuron(ctx: CheckContext) -> Outcome:
     return Outcome(
         status,
         f"(1) m=1: {part1['minima']} local minima of L̃ reached, all with a≈0 and L(θ)=0; "
-        f"(2) from a certified spurious minimum (L = {L_bad:.4f} > {L_best:.4f}, m = 5): GD on L̃ runs away, "
+        f"(2) from a spurious minimum certified by classify() as '{cert['classifier_label']}' "
+        f"(L = {L_bad:.4f} > {L_best:.4f}, m = 5): GD on L̃ runs away, "
         f"b {log['b'][half]:.2f}→{log['b'][-1]:.2f}, w {log['w'][half]:.2f}→{log['w'][-1]:.2f}, "
         f"a = {log['a'][-1]:.3f}, "
         f"max|a·e^(wx+b)| = {log['neuron_max'][-1]:.2f} finite; L̃ → {log['L_tilde'][-1]:.4f} "
@@ -338,8 +341,12 @@ def check_exp_neuron(ctx: CheckContext) -> Outcome:
         "increasing and L̃ strictly decreasing over the second half; L(θ) within half the gap of L(θ*)",
         evidence={"part1": part1, "certified_spurious_minimum": cert,
                   "part2": "GD on L̃ (normalised steps η = 0.02) from (θ*, w=0, a=0, b=0)"},
-        series={"step": log["step"], "a": log["a"], "b": log["b"], "L_theta": log["L_theta"],
-                "L_tilde": log["L_tilde"]},
+        series={"plots": [
+            {"plot": "lines", "title": "GD on L̃ from a spurious minimum: b runs away",
+             "x": log["step"], "y": {"b": log["b"], "a": log["a"]}, "xlabel": "GD step", "ylabel": "parameter"},
+            {"plot": "lines", "title": "losses along the run", "x": log["step"],
+             "y": {"L(θ) (original loss)": log["L_theta"], "L̃ (augmented)": log["L_tilde"]},
+             "hlines": {"better minimum of L": L_best}, "xlabel": "GD step", "ylabel": "loss"}]},
     )
 
 

@@ -131,12 +131,25 @@ def _noise(f: float, landscape) -> float:
 
 
 def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
-             dense_limit: int = 1500, search_descent: bool = True) -> Classification:
+             dense_limit: int = 1500, search_descent: bool = True,
+             better_value: float | None = None, better_source: str = "a better point exhibited") -> Classification:
     """Classify ``point`` (flat vector or list of blocks) on ``landscape``; see the module docstring.
+
+    ``better_value``: where the landscape has no known optimum (e.g. an MLP), the loss of a
+    point that the caller exhibits. A local minimum above it is *spurious*; it can never make
+    a point *global*. A point on a non-differentiable set (a ReLU kink, via the objective's
+    ``on_kink``) is reported as inconclusive: second-order conditions do not apply there.
 
     Raises :class:`~spurious.errors.InputError` for a point with NaN/Inf or the wrong shape.
     """
     theta = landscape.point(point)
+    on_kink = getattr(getattr(landscape, "objective", None), "on_kink", None)
+    if callable(on_kink) and on_kink(theta):
+        f, g = landscape.value_and_gradient(theta)
+        return Classification("inconclusive", "the point sits on a non-differentiable set (a pre-activation "
+                              "at a ReLU kink): gradient and Hessian are one-sided there",
+                              loss=f, grad_norm=float(np.linalg.norm(g)), grad_tol=gradient_tolerance(f, tolerances),
+                              optimum=None, optimum_source=None, gap=None, gap_tol=None)
     f, g = landscape.value_and_gradient(theta)
     gnorm = float(np.linalg.norm(g))
     opt = landscape.optimum
@@ -171,6 +184,11 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
                               f"({descent.source})", certificate=descent.as_dict(), **base)
     sym = symmetry_orbit_dimension(landscape, theta)
     base["symmetry_dim"] = sym
+    if gap is None and better_value is not None and f - better_value > tolerances.loss * (1.0 + abs(f)):
+        if sym is not None and spec.index_exact and spec.nullity == sym:
+            return Classification("spurious local minimum", f"loss exceeds {better_source} by "
+                                  f"{f - better_value:.3e}; Hessian positive definite on the complement of "
+                                  f"the {sym}-dimensional symmetry orbit (nullity = orbit dimension)", **base)
     if gap is None:
         return Classification("inconclusive", "Hessian PSD and no descent curve found, but the "
                               "global optimum is unknown for this landscape", **base)

@@ -96,6 +96,24 @@ class ParameterLayout:
         return arr
 
 
+class LayeredNetwork(ParameterLayout):
+    """A layout for a network with widths (d₀, …, d_N): depth N, input d₀, output d_N."""
+
+    widths: tuple[int, ...]
+
+    @property
+    def depth(self) -> int:
+        return len(self.widths) - 1
+
+    @property
+    def d_in(self) -> int:
+        return self.widths[0]
+
+    @property
+    def d_out(self) -> int:
+        return self.widths[-1]
+
+
 def prefix_products(F: Sequence[np.ndarray]) -> list[np.ndarray | None]:
     """[P_0, …, P_N] with P_k = F_k⋯F_1 (P_0 = None: identity)."""
     out: list[np.ndarray | None] = [None]

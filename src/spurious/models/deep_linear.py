@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import InputError
-from .base import Blocks, ParameterLayout, lmul, prefix_products
+from .base import Blocks, LayeredNetwork, lmul, prefix_products
 
 
 def check_widths(widths: Sequence[int], argument: str = "widths") -> tuple[int, ...]:
@@ -23,7 +23,7 @@ def check_widths(widths: Sequence[int], argument: str = "widths") -> tuple[int, 
     return out
 
 
-class DeepLinear(ParameterLayout):
+class DeepLinear(LayeredNetwork):
     """A depth-N linear network with widths (d₀, d₁, …, d_N); W_j ∈ ℝ^{d_j×d_{j−1}}.
 
     Points are flat vectors of length ``n_params`` or lists of N matrices. The
@@ -39,18 +39,6 @@ class DeepLinear(ParameterLayout):
 
     def __repr__(self) -> str:
         return f"DeepLinear(widths={self.widths})"
-
-    @property
-    def depth(self) -> int:
-        return len(self.widths) - 1
-
-    @property
-    def d_in(self) -> int:
-        return self.widths[0]
-
-    @property
-    def d_out(self) -> int:
-        return self.widths[-1]
 
     @property
     def p(self) -> int:

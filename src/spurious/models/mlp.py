@@ -34,7 +34,7 @@ from scipy.special import expit
 
 from ..data import Dataset
 from ..errors import InputError
-from .base import Blocks, ParameterLayout
+from .base import Blocks, LayeredNetwork
 from .deep_linear import check_widths
 
 Array = np.ndarray
@@ -92,7 +92,7 @@ class ForwardCache:
         return self.s[-1]
 
 
-class MLP(ParameterLayout):
+class MLP(LayeredNetwork):
     """A fully connected network with hidden activation σ and a linear output layer.
 
     Blocks, in order: W₁, b₁, W₂, b₂, …, W_N, b_N (biases omitted when ``bias=False``).
@@ -113,18 +113,6 @@ class MLP(ParameterLayout):
 
     def __repr__(self) -> str:
         return f"MLP(widths={self.widths}, activation={self.activation.name!r}, bias={self.bias})"
-
-    @property
-    def depth(self) -> int:
-        return len(self.widths) - 1
-
-    @property
-    def d_in(self) -> int:
-        return self.widths[0]
-
-    @property
-    def d_out(self) -> int:
-        return self.widths[-1]
 
     # ---- parameters -------------------------------------------------------------------
     def split(self, blocks: Blocks) -> tuple[list[Array], list[Array | None]]:

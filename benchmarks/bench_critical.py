@@ -147,7 +147,8 @@ def run_spectrum(skip_torch: bool, cache: str | None = None) -> None:
     lo, hi = ref[0], ref[-1]
     print(f"dense reference (assemble + eigvalsh): {t_dense:.1f} s; λ_min {lo:.12e}, λ_max {hi:.12e}")
     print(f"{'method':<40} {'s':>8} {'rel.err λ_min':>14} {'rel.err λ_max':>14}")
-    for label, lanczos_tol in (("spurious (eigsh SA/LA, tol 1e-12)", 1e-12), ("spurious (eigsh SA/LA, tol 1e-8)", 1e-8)):
+    for label, lanczos_tol in (("spurious (eigsh SA/LA, tol 1e-12)", 1e-12),
+                               ("spurious (eigsh SA/LA, tol 1e-8)", 1e-8)):
         times = []
         for _ in range(3):
             t0 = time.perf_counter()

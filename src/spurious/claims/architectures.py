@@ -163,8 +163,15 @@ def check_resnet_construct(ctx: CheckContext) -> Outcome:
         "error ≤ 1e-10 relative; slope ∈ [−1.1, −0.9]; H·max‖W‖ ≤ 2× its last value",
         evidence={"table": table, "table_angle_pi": table_pi, "U_alpha_gaps": dict(zip(map(str, alphas), gaps,
                                                                                        strict=True))},
-        series={"H": Hs.tolist(), "H_max_norm": hm, "H_max_norm_angle_pi": hm_pi,
-                "max_norm": [r["max_norm"] for r in table]},
+        series={"plots": [
+            {"plot": "lines", "title": "Hardt–Ma residual factorisation: H·max‖W_k‖₂ stays bounded",
+             "x": Hs.tolist(), "y": {"random R (det > 0)": hm, "R with a rotation by π": hm_pi},
+             "xlabel": "depth H", "ylabel": "H · max_k ‖W_k‖₂", "logx": True},
+            {"plot": "lines", "title": "max‖W_k‖₂ decays like 1/H", "x": Hs.tolist(),
+             "y": {"max_k ‖W_k‖₂": [r["max_norm"] for r in table],
+                   "C/H reference": [hm[-1] / h for h in Hs.tolist()]},
+             "style": {"C/H reference": "dashed"}, "xlabel": "depth H", "ylabel": "max_k ‖W_k‖₂",
+             "logx": True, "logy": True}]},
     )
 
 
@@ -210,7 +217,9 @@ def check_relu_rank(ctx: CheckContext) -> Outcome:
         "rank by σ_min > 1e-10·σ_max; Wilson interval z = 3",
         evidence={"X": X, "W0": W0, "radius": radius,
                   "why": "‖E‖_F < radius ⇒ (W₀+E)₁·x_i < 0 ∀i ⇒ row 1 of ReLU(WX) is zero"},
-        series={"fraction": [def_sig / n, def_relu / n]},
+        series={"plot": "bars", "title": f"σ(WX) rank-deficient over {n} Gaussian draws of W",
+                "x": ["sigmoid", "ReLU"], "y": {"rank-deficient fraction": [def_sig / n, def_relu / n]},
+                "xlabel": "activation σ", "ylabel": "fraction of draws"},
     )
 
 
@@ -452,7 +461,9 @@ def check_backprop(ctx: CheckContext) -> Outcome:
         f"training accuracy {sgd['accuracy']:.1%}",
         "relative error ≤ 1e-9 (autodiff) / 1e-6 (FD); accuracy ≥ 90%",
         evidence={"errors": errors, "sgd": {k: v for k, v in sgd.items() if k != "history"}},
-        series={"epoch_accuracy": sgd["history"]},
+        series={"plot": "lines", "title": "SGD (one sample per step) on Iris versicolor vs virginica",
+                "x": list(range(1, len(sgd["history"]) + 1)), "y": {"training accuracy": sgd["history"]},
+                "xlabel": "epoch", "ylabel": "training accuracy"},
     )
 
 

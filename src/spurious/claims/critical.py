@@ -26,6 +26,7 @@ from ..data import (
 from ..landscape import Landscape
 from ..losses import CrossEntropyLoss, HuberLoss, LogisticLoss, SquaredLoss
 from ..models import DeepLinear
+from ..slices import slice_1d
 from .registry import CheckContext, Outcome, claim
 
 SADDLES = ("strict saddle", "non-strict saddle")
@@ -62,6 +63,8 @@ def check_baldi_hornik(ctx: CheckContext) -> Outcome:
     cases = [(5, 3, 5), (6, 2, 4)] if ctx.quick else [(5, 3, 5), (6, 2, 4), (6, 3, 4)]
     failures, inconclusive, rows = [], [], []
     worst_loss, worst_grad, n_points, matched, found = 0.0, 0.0, 0, 0, 0
+    scatter: dict[str, list] = {"enumerated": [], "found": []}
+    spectra: dict[str, list[float]] = {}
     for c, widths in enumerate(cases):
         data = gaussian_teacher(widths[0], widths[-1], 80, seed=ctx.seed + c)
         L = Landscape(DeepLinear(widths), SquaredLoss(), data)
@@ -73,6 +76,11 @@ def check_baldi_hornik(ctx: CheckContext) -> Outcome:
             worst_loss = max(worst_loss, _rel(cl.loss, pt.loss))
             worst_grad = max(worst_grad, cl.grad_norm / cl.grad_tol)
             pairs.append((pt.loss, cl.spectrum.index if cl.spectrum else None))
+            if c == 0:
+                scatter["enumerated"].append((pt.loss, pairs[-1][1]))
+                if cl.spectrum is not None and cl.spectrum.eigenvalues is not None and len(spectra) < 4 and (
+                        cl.label not in {v.split(" (")[0] for v in spectra} or len(pt.subset or ()) == 0):
+                    spectra[f"{cl.label} (Γ = {tuple(pt.subset or ())})"] = np.sort(cl.spectrum.eigenvalues).tolist()
             ok = (cl.label == pt.predicted_label and _rel(cl.loss, pt.loss) <= 1e-10
                   and (pt.predicted_index is None or cl.spectrum.index == pt.predicted_index))
             if pt.degenerate:
@@ -88,6 +96,8 @@ def check_baldi_hornik(ctx: CheckContext) -> Outcome:
                 continue
             found += 1
             idx = hessian_spectrum(L, run.point).index
+            if c == 0:
+                scatter["found"].append((run.loss, idx))
             if any(_rel(run.loss, lo) <= 1e-9 and idx == ix for lo, ix in pairs):
                 matched += 1
             else:
@@ -98,7 +108,18 @@ def check_baldi_hornik(ctx: CheckContext) -> Outcome:
     return Outcome(status, f"{n_points} enumerated Γ: labels+index match; max loss rel.err {worst_loss:.1e}; "
                    f"{matched}/{found} finder points matched", "loss rel 1e-10; ‖∇‖ ≤ 1e-8·max(1,|Φ|); "
                    f"max ‖∇‖/tol {worst_grad:.1e}",
-                   evidence={"failures": failures[:10], "degenerate": inconclusive[:5]}, instances=rows)
+                   evidence={"failures": failures[:10], "degenerate": inconclusive[:5]}, instances=rows,
+                   series={"plots": [
+                       {"plot": "scatter", "title": f"critical points of the 2-layer net {cases[0]}: loss vs index",
+                        "x": [lo for lo, _ in scatter["enumerated"]] + [lo for lo, _ in scatter["found"]],
+                        "y": {"Baldi–Hornik Γ (enumerated)": [ix for _, ix in scatter["enumerated"]]
+                              + [None] * len(scatter["found"]),
+                              "found by Newton-MR": [None] * len(scatter["enumerated"])
+                              + [ix for _, ix in scatter["found"]]},
+                        "xlabel": "loss Φ", "ylabel": "index (number of negative Hessian eigenvalues)"},
+                       {"plot": "lines", "title": "Hessian spectra at enumerated critical points",
+                        "x": list(range(max((len(v) for v in spectra.values()), default=0))), "y": spectra,
+                        "xlabel": "eigenvalue rank", "ylabel": "eigenvalue of ∇²Φ"}]})
 
 
 def _rank_condition(L: Landscape, theta: np.ndarray) -> bool:
@@ -173,13 +194,24 @@ def check_kawaguchi(ctx: CheckContext) -> Outcome:
            "coefficient": origin.descent.coefficient if origin.descent else None}
     if origin.label != "non-strict saddle":
         failures.append({"item": "bad saddle", **bad})
+    strict_slice = None
+    for pt in enumerate_critical_points(L, seed=ctx.seed):
+        cl = classify(L, pt.point)
+        if cl.label == "strict saddle":
+            strict_slice = slice_1d(L, pt.point, cl.spectrum.vec_min, span=1.0, n=41)
+            break
+    plots = [slice_1d(L, net.zeros(), origin.descent.direction, span=1.0, n=41).to_series(
+        "non-strict saddle (origin, depth 3) along the t³ certificate")] if origin.descent else []
+    if strict_slice is not None:
+        plots.append(strict_slice.to_series("strict saddle (depth 3) along the λ_min eigenvector"))
     items.update({"ii_minima_global": minima, "iii_saddles": saddles, "iv_rank_saddles_negative": rank_saddles,
                   "bad_saddle_origin_depth3": bad})
     return Outcome(_verdict(failures, inconclusive),
                    f"(i) gaps {_fmt(convex_gap)}/{_fmt(concave_gap)}; (ii) {minima} minima global; (iii) {saddles} "
                    f"saddles; (iv) {rank_saddles} rank-p saddles λ_min<0; origin depth 3: {origin.label} "
                    f"(t^{bad['order']})", "labels by classify (gradient 1e-8, eigenvalue 1e-8·‖H‖, loss 1e-9)",
-                   evidence={"items": items, "failures": failures[:10], "inconclusive": inconclusive[:10]})
+                   evidence={"items": items, "failures": failures[:10], "inconclusive": inconclusive[:10]},
+                   series={"plots": plots})
 
 
 def _depth2_direction(L: Landscape, theta: np.ndarray) -> tuple[np.ndarray, float] | None:

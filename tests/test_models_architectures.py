@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from spurious.autodiff import finite_difference_gradient
 from spurious.data import Dataset, gaussian_teacher, logistic_teacher
 from spurious.errors import InputError
 from spurious.landscape import Landscape
@@ -39,12 +40,7 @@ def blocks_of(layout, t):
 
 
 def central_fd_grad(f, x, h=1e-6):
-    g = np.zeros_like(x)
-    for i in range(x.size):
-        e = np.zeros_like(x)
-        e[i] = h
-        g[i] = (f(x + e) - f(x - e)) / (2 * h)
-    return g
+    return finite_difference_gradient(f, x, h)
 
 
 def check_against_jax(land: Landscape, f_jax, theta, seed=0):

@@ -63,8 +63,12 @@ def require_shape(array: np.ndarray, shape: Sequence[int], argument: str) -> Non
         raise InputError(argument, f"expected shape {tuple(shape)}, got {tuple(array.shape)}")
 
 
-def require_positive(value: float, argument: str) -> float:
-    """Raise :class:`InputError` unless ``value`` is a finite number > 0."""
-    if not np.isfinite(value) or value <= 0:
-        raise InputError(argument, f"expected a finite number > 0, got {value}")
-    return float(value)
+def require_positive(value: object, argument: str, what: str = "number") -> float:
+    """Return ``value`` as a float, or raise :class:`InputError` unless it is a finite ``what`` > 0."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(argument, f"expected a {what} > 0, got {value!r}") from None
+    if not np.isfinite(number) or number <= 0:
+        raise InputError(argument, f"expected a finite {what} > 0, got {value}")
+    return number

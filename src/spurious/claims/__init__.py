@@ -1,36 +1,45 @@
 """Claims of the source documents as numerical checks (one registry, modules by topic).
 
-Importing this package registers every check. Modules:
-``foundation`` (derivatives, non-convexity, the report's population loss),
-``critical`` (critical points and their kinds), ``optim`` (GD/SGD/PGD guarantees),
-``architectures`` (ResNets, towers, MLPs, constructions).
+Importing this package registers every check (:func:`load_all_checks` does it explicitly for
+code that imported only the registry). Modules: ``foundation`` (derivatives, non-convexity, the
+report's population loss), ``critical`` (critical points and their kinds), ``optim`` (GD/SGD/PGD
+guarantees), ``architectures`` (ResNets, towers, MLPs, constructions). The discipline every
+verdict passes through is in ``runner``; saved, re-verifiable counterexamples in
+``counterexample``.
 """
 
-from . import architectures, critical, foundation, optim  # noqa: F401  (registers the checks)
+from .counterexample import MIN_MARGIN, Counterexample, Remeasure, reverify, verifier
 from .registry import (
     CATALOGUE,
+    CONTROLS,
     DOCUMENTS,
     CheckContext,
+    ClosestCall,
+    Control,
+    Corrected,
     Entry,
     Outcome,
+    Status,
+    Tally,
     Verdict,
     claim,
+    closest,
     implemented,
-    run_claim,
-    run_claims,
     select,
 )
+from .runner import combine_seeds, parse_seeds, run_claim, run_claims, run_seeds
+
+
+def load_all_checks() -> None:
+    """Import every claims module, so that each registers its checks and verifiers."""
+    from . import architectures, critical, foundation, optim  # noqa: F401
+
+
+load_all_checks()
 
 __all__ = [
-    "CATALOGUE",
-    "DOCUMENTS",
-    "CheckContext",
-    "Entry",
-    "Outcome",
-    "Verdict",
-    "claim",
-    "implemented",
-    "run_claim",
-    "run_claims",
-    "select",
+    "CATALOGUE", "CONTROLS", "DOCUMENTS", "MIN_MARGIN", "CheckContext", "ClosestCall", "Control",
+    "Corrected", "Counterexample", "Entry", "Outcome", "Remeasure", "Status", "Tally", "Verdict",
+    "claim", "closest", "combine_seeds", "implemented", "load_all_checks", "parse_seeds", "reverify",
+    "run_claim", "run_claims", "run_seeds", "select", "verifier",
 ]

@@ -9,20 +9,29 @@ data series (``Outcome.series``) that the report draws.
 
 from __future__ import annotations
 
-import time
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ..errors import InputError
 from ..tolerances import DEFAULT, Tolerances
 
-Status = Literal["holds", "refuted", "inconclusive", "not implemented", "error"]
-STATUSES: tuple[str, ...] = ("holds", "refuted", "inconclusive", "not implemented", "error")
+
+class Status(StrEnum):
+    """A claim's verdict. ``holds``/``refuted`` are claims about mathematics; ``inconclusive``
+    says our numerics could not decide; ``error`` says the check itself failed."""
+
+    HOLDS = "holds"
+    REFUTED = "refuted"
+    INCONCLUSIVE = "inconclusive"
+    NOT_IMPLEMENTED = "not implemented"
+    ERROR = "error"
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,10 @@ class Entry:
     document: str
     where: str
     statement: str
-    expected: Status = "holds"
+    expected: Status = Status.HOLDS
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expected", Status(self.expected))
 
 
 CATALOGUE: tuple[Entry, ...] = (
@@ -76,59 +88,215 @@ DOCUMENTS: dict[str, str] = {
 ENTRIES: dict[str, Entry] = {e.id: e for e in CATALOGUE}
 
 
+#: Each claim's negative control, one line: the instance on which the claim's hypothesis is
+#: violated (or its conclusion known to fail) and on which the same check must say the opposite
+#: of the expected verdict. The check computes it and returns it as ``Outcome.control``.
+CONTROLS: dict[str, str] = {
+    "S-GRADIENT": "the same fit and comparison applied to the corrected formula ∂f/∂A₂ = A₃ᵀEΣA₁ᵀ "
+                  "(factor 1), which must hold",
+}
+
+#: Largest share of unconverged instances a verdict may exclude before it is *inconclusive*.
+MAX_UNCONVERGED = 0.25
+
+
 @dataclass
 class CheckContext:
-    """What a check receives: a seed, the tolerances, and whether to run the quick variant."""
+    """What a check receives.
+
+    seed : seed for every random instance (``rng(offset)`` derives independent streams).
+    tolerances : the relative tolerances (``spurious.tolerances``).
+    quick : run the smaller variant (smoke tests).
+    max_unconverged : share of unconverged instances above which the verdict is *inconclusive*.
+    """
 
     seed: int = 0
     tolerances: Tolerances = DEFAULT
     quick: bool = False
+    max_unconverged: float = MAX_UNCONVERGED
 
     def rng(self, offset: int = 0) -> np.random.Generator:
         return np.random.default_rng(self.seed + offset)
 
 
 @dataclass
+class Tally:
+    """How many instances a verdict stands on.
+
+    tried : instances attempted. converged : those whose numerics finished (a critical point
+    polished, a run that met its stopping rule). unconverged : excluded from the verdict because
+    the numerics did not finish even after polishing and retrying (never counted as violations).
+    retried : instances that needed a retry (more iterations, another start, another method).
+    statuses : finder/optimiser statuses seen, with counts (e.g. ``{"converged": 48, "stalled": 2}``).
+    """
+
+    tried: int
+    converged: int
+    unconverged: int = 0
+    retried: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def unconverged_share(self) -> float:
+        return self.unconverged / self.tried if self.tried else 0.0
+
+    def describe(self) -> str:
+        text = f"{self.converged}/{self.tried} converged"
+        if self.unconverged:
+            text += f", {self.unconverged} unconverged excluded"
+        if self.retried:
+            text += f", {self.retried} retried"
+        return text
+
+
+@dataclass
+class ClosestCall:
+    """The instance that came nearest to flipping the verdict.
+
+    measured, threshold : the quantity and the limit it is compared with (same units).
+    margin : how far from the limit, as a ratio ≥ 0: ``threshold / measured`` for a quantity that
+    must stay below its threshold, ``measured / threshold`` for one that must stay above it
+    (margin > 1: on the verdict's side, with that factor of room; < 1: across the line).
+    """
+
+    instance: str
+    quantity: str
+    measured: float
+    threshold: float
+    margin: float
+
+    @classmethod
+    def below(cls, instance: str, quantity: str, measured: float, threshold: float) -> ClosestCall:
+        """A quantity that must stay ≤ threshold (an error, a gap): margin = threshold / measured."""
+        return cls(instance, quantity, float(measured), float(threshold),
+                   _ratio(float(threshold), float(measured)))
+
+    @classmethod
+    def above(cls, instance: str, quantity: str, measured: float, threshold: float) -> ClosestCall:
+        """A quantity that must stay ≥ threshold (a curvature, a violation): margin = measured / threshold."""
+        return cls(instance, quantity, float(measured), float(threshold),
+                   _ratio(float(measured), float(threshold)))
+
+    def describe(self) -> str:
+        return (f"{self.quantity} = {self.measured:.3g} vs {self.threshold:.3g} "
+                f"(margin {self.margin:.3g}×) on {self.instance}")
+
+
+def closest(calls: Iterable[ClosestCall | None]) -> ClosestCall | None:
+    """The call with the smallest margin (None if there is none)."""
+    real = [c for c in calls if c is not None]
+    return min(real, key=lambda c: c.margin) if real else None
+
+
+def _ratio(num: float, den: float) -> float:
+    if not (np.isfinite(num) and np.isfinite(den)):
+        return float("nan")
+    if den <= 0:
+        return float("inf") if num > 0 else 0.0
+    return max(num, 0.0) / den
+
+
+@dataclass
+class Control:
+    """A negative control: the same check on an instance where the claim must come out opposite.
+
+    instance : what was run (one line). violated : which hypothesis is violated, or which
+    conclusion is known to fail there. status : the check's verdict on it (must be the opposite of
+    the claim's expected verdict). figure : its key figure.
+    """
+
+    instance: str
+    violated: str
+    status: Status
+    figure: str
+
+
+@dataclass
+class Corrected:
+    """The corrected statement of a claim the source gets wrong, with its own verdict."""
+
+    statement: str
+    status: Status
+    figure: str
+
+
+@dataclass
 class Outcome:
     """What a check returns.
 
-    status : holds / refuted / inconclusive.
+    status : holds / refuted / inconclusive (before the registry's discipline is applied).
     figure : the key figure, one short line (e.g. "max rel. err 3e-13 over 48 instances").
     tolerance : the tolerance used, with its scale, one short line.
-    evidence : JSON-able details (counterexamples, per-item results).
-    instances : one dict per instance checked (JSON-able).
-    series : named numeric series for the report's plots (lists of floats).
+    reason : one plain sentence saying why this status (shown beside the verdict).
+    evidence : JSON-able details. instances : one dict per instance checked (JSON-able).
+    series : named numeric series for the report's plots.
+    tally : instances tried / converged / excluded. closest_call : the nearest call.
+    control : the negative control's result. counterexamples : for *refuted*, the saved,
+    re-verifiable instances (:class:`~spurious.claims.counterexample.Counterexample`).
+    corrected : the corrected statement where the source is wrong.
     """
 
     status: Status
     figure: str
     tolerance: str
+    reason: str = ""
     evidence: dict[str, Any] = field(default_factory=dict)
     instances: list[dict[str, Any]] = field(default_factory=list)
     series: dict[str, Any] = field(default_factory=dict)
+    tally: Tally | None = None
+    closest_call: ClosestCall | None = None
+    control: Control | None = None
+    counterexamples: list[Any] = field(default_factory=list)
+    corrected: Corrected | None = None
 
 
 @dataclass
 class Verdict:
-    """A claim's verdict: the catalogue entry plus the outcome of its check and its run time."""
+    """A claim's verdict: its catalogue entry, the outcome of its check after the discipline of
+    :mod:`spurious.claims.runner`, the run time and seed, and the discipline's notes.
+
+    ``counterexamples`` are records (JSON-able dicts: files, measured, margin, re-verification);
+    ``seed_tally`` and ``per_seed`` are filled for multi-seed runs.
+    """
 
     id: str
     document: str
     where: str
     statement: str
-    expected: str
-    status: str
+    expected: Status
+    status: Status
     figure: str
     tolerance: str
     seconds: float
+    seed: int = 0
+    reason: str = ""
     evidence: dict[str, Any] = field(default_factory=dict)
     instances: list[dict[str, Any]] = field(default_factory=list)
     series: dict[str, Any] = field(default_factory=dict)
+    tally: Tally | None = None
+    closest_call: ClosestCall | None = None
+    control: Control | None = None
+    counterexamples: list[dict[str, Any]] = field(default_factory=list)
+    corrected: Corrected | None = None
+    notes: list[str] = field(default_factory=list)
+    seed_tally: dict[str, int] = field(default_factory=dict)
+    per_seed: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, entry: Entry, outcome: Outcome, *, seconds: float, seed: int, status: Status,
+              notes: list[str], counterexamples: list[dict[str, Any]]) -> Verdict:
+        """The verdict of ``entry`` from its check's ``outcome`` and the discipline's decisions."""
+        return cls(id=entry.id, document=entry.document, where=entry.where, statement=entry.statement,
+                   expected=entry.expected, status=status, figure=outcome.figure,
+                   tolerance=outcome.tolerance, seconds=seconds, seed=seed, reason=outcome.reason,
+                   evidence=outcome.evidence, instances=outcome.instances, series=outcome.series,
+                   tally=outcome.tally, closest_call=outcome.closest_call, control=outcome.control,
+                   counterexamples=counterexamples, corrected=outcome.corrected, notes=notes)
 
     @property
     def unexpected(self) -> bool:
         """True if the status is neither the expected one nor 'not implemented'."""
-        return self.status not in (self.expected, "not implemented")
+        return self.status not in (self.expected, Status.NOT_IMPLEMENTED)
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(asdict(self))
@@ -151,6 +319,11 @@ def claim(claim_id: str) -> Callable[[Callable[[CheckContext], Outcome]], Callab
     return register
 
 
+def check_for(claim_id: str) -> Callable[[CheckContext], Outcome] | None:
+    """The registered check of ``claim_id`` (None if it has none)."""
+    return _CHECKS.get(claim_id)
+
+
 def implemented() -> list[str]:
     """Ids of the claims that have a check, in catalogue order."""
     return [e.id for e in CATALOGUE if e.id in _CHECKS]
@@ -167,44 +340,9 @@ def select(only: Iterable[str] | None = None) -> list[Entry]:
     return [ENTRIES[w] for w in wanted]
 
 
-def run_claim(entry: Entry, ctx: CheckContext) -> Verdict:
-    """Run one claim's check; a check that raises is reported with status 'error'."""
-    base = dict(id=entry.id, document=entry.document, where=entry.where,
-                statement=entry.statement, expected=entry.expected)
-    check = _CHECKS.get(entry.id)
-    if check is None:
-        return Verdict(**base, status="not implemented", figure="—", tolerance="—", seconds=0.0)
-    start = time.perf_counter()
-    try:
-        out = check(ctx)
-    except Exception as exc:  # a failing check is a result, not a crash of the report
-        return Verdict(**base, status="error", figure=f"{type(exc).__name__}: {exc}", tolerance="—",
-                       seconds=time.perf_counter() - start,
-                       evidence={"traceback": traceback.format_exc(limit=6)})
-    return Verdict(**base, status=out.status, figure=out.figure, tolerance=out.tolerance,
-                   seconds=time.perf_counter() - start, evidence=out.evidence,
-                   instances=out.instances, series=out.series)
-
-
-def run_claims(only: Iterable[str] | None = None, ctx: CheckContext | None = None,
-               on_done: Callable[[Verdict], None] | None = None) -> list[Verdict]:
-    """Run the selected claims in order; ``on_done`` is called after each.
-
-    BLAS is pinned to one thread: the instances are small, and on a shared machine
-    multi-threaded BLAS on tiny matrices was measured ~80× slower (L-BFGS in L-NONCONVEX).
-    """
-    ctx = ctx or CheckContext()
-    verdicts = []
-    with threadpool_limits(limits=1):
-        for entry in select(only):
-            verdict = run_claim(entry, ctx)
-            verdicts.append(verdict)
-            if on_done is not None:
-                on_done(verdict)
-    return verdicts
-
-
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return value.value
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -212,7 +350,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return _jsonable(value.tolist())
     if isinstance(value, np.generic):
-        return value.item()
+        return _jsonable(value.item())
     if isinstance(value, float) and not np.isfinite(value):
         return str(value)
     return value

@@ -432,7 +432,8 @@ def _public(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
 
-@claim("S-GRADIENT")
+@claim("S-GRADIENT", control="the same comparison with the corrected constant 1 (∂f/∂A₂ = A₃ᵀEΣA₁ᵀ), "
+                       "which must hold")
 def check_report_gradient(ctx: CheckContext) -> Outcome:
     """The report's ∂f/∂A₂ = 2A₃ᵀEΣA₁ᵀ against the true gradient (JAX or finite differences).
 

@@ -91,10 +91,8 @@ ENTRIES: dict[str, Entry] = {e.id: e for e in CATALOGUE}
 #: Each claim's negative control, one line: the instance on which the claim's hypothesis is
 #: violated (or its conclusion known to fail) and on which the same check must say the opposite
 #: of the expected verdict. The check computes it and returns it as ``Outcome.control``.
-CONTROLS: dict[str, str] = {
-    "S-GRADIENT": "the same fit and comparison applied to the corrected formula ∂f/∂A₂ = A₃ᵀEΣA₁ᵀ "
-                  "(factor 1), which must hold",
-}
+#: Filled by ``@claim(id, control=...)``.
+CONTROLS: dict[str, str] = {}
 
 #: Largest share of unconverged instances a verdict may exclude before it is *inconclusive*.
 MAX_UNCONVERGED = 0.25
@@ -305,10 +303,17 @@ class Verdict:
 _CHECKS: dict[str, Callable[[CheckContext], Outcome]] = {}
 
 
-def claim(claim_id: str) -> Callable[[Callable[[CheckContext], Outcome]], Callable[[CheckContext], Outcome]]:
-    """Decorator: attach ``check`` to the catalogue entry ``claim_id``."""
+def claim(claim_id: str, control: str | None = None
+          ) -> Callable[[Callable[[CheckContext], Outcome]], Callable[[CheckContext], Outcome]]:
+    """Decorator: attach ``check`` to the catalogue entry ``claim_id``.
+
+    control : the claim's negative control in one line (recorded in :data:`CONTROLS`, listed by
+    ``spurious check --list`` and in docs/CLAIMS.md).
+    """
     if claim_id not in ENTRIES:
         raise KeyError(f"{claim_id} is not in the CLAIMS.md catalogue")
+    if control is not None:
+        CONTROLS[claim_id] = control
 
     def register(check: Callable[[CheckContext], Outcome]) -> Callable[[CheckContext], Outcome]:
         if claim_id in _CHECKS:

@@ -174,13 +174,13 @@ def _settle_minimum(L: Landscape, x0: np.ndarray, seed: int) -> tuple[np.ndarray
     return theta, "unconverged after retry", True
 
 
-def _settle_critical(L: Landscape, x0: np.ndarray) -> tuple[np.ndarray, str, bool]:
+def _settle_critical(L: Landscape, x0: np.ndarray, retry: int = 60) -> tuple[np.ndarray, str, bool]:
     """Any critical point from ``x0`` by Newton-MR; retry with more iterations and the
     minimum-length Krylov inner solver. Returns (θ, status, retried)."""
     run = newton_mr(L, x0, max_iterations=100)
     if run.converged:
         return run.point, "converged", False
-    again = newton_mr(L, run.point, max_iterations=300, inner="krylov-pinv")
+    again = newton_mr(L, run.point, max_iterations=retry, inner="krylov-pinv")
     if again.converged:
         return again.point, "converged after retry (Newton-MR krylov-pinv)", True
     return again.point, f"unconverged ({again.status})", True
@@ -308,15 +308,18 @@ def _fmt(x: float | None) -> str:
 # K-BALDI-HORNIK
 
 
-def _measure_baldi_hornik(ev: Evidence, L: Landscape, points: list, name: str) -> list[tuple[float, int | None]]:
+def _measure_baldi_hornik(ev: Evidence, L: Landscape, points: list, name: str) -> list[tuple]:
     """Each enumerated Γ on ``L``: critical, loss = tr(YYᵀ)/2 − Σ_{i∈Γ} λ_i/2, label and index as
-    predicted (`001_…`, Baldi & Hornik 1989). Returns the (loss, index) pairs seen."""
+    predicted (`001_…`, Baldi & Hornik 1989). Returns (loss, index, "label (Γ)", sorted
+    eigenvalues or None) for each point."""
     pairs = []
     for pt in points:
         where = f"{name} Γ={tuple(pt.subset or ())}"
         cl = classify(L, pt.point)
         index = cl.spectrum.index if cl.spectrum else None
-        pairs.append((cl.loss, index))
+        eig = cl.spectrum.eigenvalues if cl.spectrum is not None else None
+        pairs.append((cl.loss, index, f"{cl.label} (Γ = {tuple(pt.subset or ())})",
+                      None if eig is None else np.sort(eig).tolist()))
         row = {"instance": where, "label": cl.label, "predicted label": pt.predicted_label,
                "index": index, "predicted index": pt.predicted_index, "loss": cl.loss, "formula": pt.loss}
         if pt.degenerate:
@@ -362,7 +365,7 @@ def _baldi_hornik_finder(ev: Evidence, L: Landscape, pairs: list, starts: list[n
         f = L.value(theta)
         idx = hessian_spectrum(L, theta).index
         found.append((f, idx))
-        if any(_rel(f, lo) <= 1e-9 and idx == ix for lo, ix in pairs):
+        if any(_rel(f, lo) <= 1e-9 and idx == ix for lo, ix, _, _ in pairs):
             matched += 1
         else:
             ev.violation({"instance": where, "loss": f, "index": idx, "why": "no enumerated Γ with this (loss, index)"},
@@ -388,15 +391,12 @@ def check_baldi_hornik(ctx: CheckContext) -> Outcome:
             first_points = (data, pts)
         pairs = _measure_baldi_hornik(ev, L, pts, str(widths))
         if c == 0:
-            scatter["enumerated"] = list(pairs)
-            for pt in pts[:40]:
-                if len(spectra) >= 4:
-                    break
-                spec = hessian_spectrum(L, pt.point)
-                key = f"{pt.predicted_label} (Γ = {tuple(pt.subset or ())})"
-                if spec.eigenvalues is not None and pt.predicted_label not in {k.split(" (")[0] for k in spectra}:
-                    spectra[key] = np.sort(spec.eigenvalues).tolist()
-        starts = [L.model.random_point(ctx.seed + 100 * c + s) for s in range(2 if ctx.quick else 4)]
+            scatter["enumerated"] = [(lo, ix) for lo, ix, _, _ in pairs]
+            for _, _, label, eigenvalues in pairs:
+                kinds = {k.split(" (")[0] for k in spectra}
+                if eigenvalues is not None and len(spectra) < 4 and label.split(" (")[0] not in kinds:
+                    spectra[label] = eigenvalues
+        starts = [L.model.random_point(ctx.seed + 100 * c + s) for s in range(1 if ctx.quick else 2)]
         hits, found = _baldi_hornik_finder(ev, L, pairs, starts, str(widths))
         matched += hits
         if c == 0:

@@ -284,8 +284,8 @@ def verify_critical_point(problem: dict, arrays: dict[str, np.ndarray]) -> Remea
     details["label"] = cl.label
     if cl.gap is None or cl.gap_tol is None or not critical:
         return Remeasure(0.0, 1.0, route + "; not confirmed (no known optimum or not critical)", details)
-    confirmed = (cl.label == "spurious local minimum" if kind == "spurious local minimum"
-                 else eig[0] >= -zero_tol)
+    psd = bool(eig[0] >= -zero_tol)  # the dense eigh decides curvature, not the classifier's spectrum
+    confirmed = psd and (cl.label == "spurious local minimum" if kind == "spurious local minimum" else True)
     return Remeasure(cl.gap if confirmed else 0.0, cl.gap_tol, route + f"; label {cl.label}", details)
 
 

@@ -1,0 +1,91 @@
+"""The critical-point claims (`spurious.claims.critical`) under the verdict discipline:
+expected verdicts, negative controls, tallies, closest calls, and re-verified counterexamples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spurious.autodiff import finite_difference_gradient
+from spurious.claims import CheckContext, Status, run_claims
+from spurious.claims.counterexample import reverify
+from spurious.claims.critical import (
+    TiltedDoubleWell,
+    _double_well_landscape,
+    _point_counterexample,
+    verify_crit_claim,
+    verify_critical_point,
+)
+from spurious.claims.runner import run_seeds
+from spurious.critical import classify
+
+CLAIMS = ["K-BALDI-HORNIK", "K-KAWAGUCHI", "L-DEPTH2-STRICT", "L-NO-BAD-MIN", "D-FULLRANK", "D-QUADRATIC",
+          "S-CRIT-CLAIM"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("critical-report")
+    return folder, {v.id: v for v in run_claims(CLAIMS, CheckContext(seed=0, quick=True), artifacts=folder)}
+
+
+@pytest.mark.parametrize("claim_id", CLAIMS)
+def test_expected_verdict_with_opposite_control_tally_and_closest_call(report, claim_id):
+    verdict = report[1][claim_id]
+    assert verdict.status == verdict.expected, (verdict.figure, verdict.notes)
+    opposite = Status.HOLDS if verdict.expected is Status.REFUTED else Status.REFUTED
+    assert verdict.control is not None and verdict.control.status == opposite
+    assert verdict.tally is not None and verdict.tally.tried > 0 and verdict.tally.unconverged_share <= 0.25
+    assert verdict.closest_call is not None and verdict.closest_call.margin > 10
+    assert verdict.reason
+    for row in verdict.instances:
+        for value in row.values():
+            assert not isinstance(value, dict | np.ndarray | np.generic), (claim_id, row)
+
+
+def test_s_crit_claim_counterexample_reverifies_from_disk(report):
+    folder, verdicts = report
+    records = verdicts["S-CRIT-CLAIM"].counterexamples
+    assert records and all(r["accepted"] for r in records)
+    again = reverify(folder / records[0]["json"])
+    assert again.confirmed and again.margin >= 10
+    assert "mpmath" in again.route
+    assert verdicts["S-CRIT-CLAIM"].corrected.status == Status.HOLDS
+
+
+def test_s_crit_claim_verifier_rejects_global_point_and_zero_layer():
+    R = np.diag([2.0, 1.0])
+    root = np.diag([2.0 ** (1 / 3), 1.0])
+    arrays = {"R": R, "Sigma": np.eye(2), "A1": root, "A2": root, "A3": root}
+    assert not verify_crit_claim({}, arrays).confirmed  # E = 0: global
+    zero_layer = {**arrays, "A1": np.zeros((2, 2))}
+    assert not verify_crit_claim({}, zero_layer).confirmed  # the claim's hypothesis A_i ≠ 0 fails
+
+
+def test_point_verifier_confirms_a_spurious_minimum_and_rejects_the_global_one():
+    L = _double_well_landscape((1, 1, 1))
+    a = np.sqrt(0.96)
+    for start, confirmed in ((np.array([a, a]), True), (np.array([-a, a]), False)):
+        theta = start
+        cl = classify(L, theta)
+        cx = _point_counterexample("L-NO-BAD-MIN", L, theta, "spurious local minimum", 1.0, 1e-9, "test")
+        verify_point = verify_critical_point(cx.problem, cx.arrays)
+        assert verify_point.confirmed is confirmed, (cl.label, verify_point.route)
+
+
+def test_tilted_double_well_derivatives_match_finite_differences():
+    L = _double_well_landscape((1, 2, 1))
+    theta = np.array([0.3, -0.7, 1.1, 0.4])
+    assert np.allclose(L.gradient(theta), finite_difference_gradient(L.value, theta), rtol=1e-6, atol=1e-8)
+    v = np.array([1.0, 0.5, -0.3, 0.2])
+    fd = (L.gradient(theta + 1e-6 * v) - L.gradient(theta - 1e-6 * v)) / 2e-6
+    assert np.allclose(L.hvp(theta, v), fd, rtol=1e-5, atol=1e-7)
+    assert TiltedDoubleWell().convex is False
+
+
+def test_quick_multi_seed_run_keeps_every_claim_in_its_expected_state(tmp_path: Path):
+    results = run_seeds(CLAIMS, [1, 2], quick=True, artifacts=tmp_path)
+    for verdicts in results.values():
+        assert all(v.status == v.expected for v in verdicts), [(v.id, v.status, v.notes) for v in verdicts]

@@ -16,7 +16,7 @@ relative gradient ≤ 1e-12, dense Hessian ``eigh``, labels recomputed on a fres
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,8 @@ from ..models import DeepLinear
 from ..slices import slice_1d
 from ..tolerances import DEFAULT
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
-from .registry import CheckContext, ClosestCall, Control, Corrected, Outcome, Status, Tally, claim, closest
+from .evidence import Evidence
+from .registry import CheckContext, ClosestCall, Control, Corrected, Outcome, Status, claim, closest
 
 SADDLES = ("strict saddle", "non-strict saddle")
 UNSETTLED = ("inconclusive", "not critical")
@@ -77,56 +78,6 @@ class TiltedDoubleWell(Loss):
 def _double_well_landscape(widths: tuple[int, ...]) -> Landscape:
     """Scalar net (1, …, 1) on one sample x = 1, y = 0 with the tilted double-well loss."""
     return Landscape(DeepLinear(widths), TiltedDoubleWell(), Dataset(np.ones((1, 1)), np.zeros((1, 1))))
-
-
-# ----------------------------------------------------------------------------------------------
-# evidence: tally, closest calls, failures (with counterexamples)
-
-
-@dataclass
-class Evidence:
-    """What a check measured. ``decide`` = :meth:`status`: refuted iff a violation was recorded.
-
-    Unsettled instances (unconverged runs, *inconclusive* labels) are excluded and counted; the
-    runner turns a large excluded share into *inconclusive*.
-    """
-
-    tried: int = 0
-    converged: int = 0
-    unconverged: int = 0
-    retried: int = 0
-    statuses: Counter = field(default_factory=Counter)
-    calls: list[ClosestCall] = field(default_factory=list)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    counterexamples: list[Counterexample] = field(default_factory=list)
-    excluded: list[dict[str, Any]] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def settled(self, status: str = "converged") -> None:
-        self.tried += 1
-        self.converged += 1
-        self.statuses[status] += 1
-
-    def unsettled(self, status: str, row: dict[str, Any]) -> None:
-        self.tried += 1
-        self.unconverged += 1
-        self.statuses[status] += 1
-        self.excluded.append(row)
-
-    def violation(self, row: dict[str, Any], cx: Counterexample | None) -> None:
-        self.failures.append(row)
-        if cx is not None and len(self.counterexamples) < 3:
-            self.counterexamples.append(cx)
-
-    def status(self) -> Status:
-        return Status.REFUTED if self.failures else Status.HOLDS
-
-    def tally(self) -> Tally:
-        return Tally(tried=self.tried, converged=self.converged, unconverged=self.unconverged,
-                     retried=self.retried, statuses=dict(self.statuses))
-
-    def closest(self) -> ClosestCall | None:
-        return closest(self.calls)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -16,9 +16,11 @@ from .data import (
     whitened_teacher,
 )
 from .errors import HypothesisError, InputError, MissingDependencyError, SpuriousError
+from .io import load_data
 from .landscape import Landscape, MinValue
 from .losses import CrossEntropyLoss, HuberLoss, LogisticLoss, Loss, SquaredLoss, make_loss
 from .models import DeepLinear
+from .spec import ProblemSpec, build_landscape, make_spec, read_problem, write_problem
 from .tolerances import DEFAULT as DEFAULT_TOLERANCES
 from .tolerances import Tolerances
 
@@ -38,16 +40,22 @@ __all__ = [
     "MinValue",
     "MissingDependencyError",
     "Population",
+    "ProblemSpec",
     "SpuriousError",
     "SquaredLoss",
     "SufficientStats",
     "Tolerances",
+    "build_landscape",
     "gaussian_teacher",
+    "load_data",
     "logistic_teacher",
     "make_loss",
+    "make_spec",
     "population",
     "rank_deficient_teacher",
+    "read_problem",
     "repeated_eigenvalue_teacher",
     "softmax_teacher",
     "whitened_teacher",
+    "write_problem",
 ]

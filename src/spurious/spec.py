@@ -1,0 +1,450 @@
+"""The problem spec: one typed description of a landscape, its validator, its builder, its TOML form.
+
+A :class:`ProblemSpec` names everything that fixes the function Φ(θ) a command studies:
+
+- ``model``: kind (deep-linear, linear-resnet, multi-tower, mlp, exp-neuron), widths (d₀, …, d_N)
+  or towers, and the options of the kind (activation, bias, λ);
+- ``loss``: name (squared, logistic, cross-entropy, huber), reduction (sum | mean | mean-all),
+  Huber's δ;
+- ``data``: a generator (gaussian teacher, …) with samples, seed and noise, *or* a file
+  (see :func:`spurious.load_data`), with its layout and target columns;
+- ``seed``: the seed of random starts and of the mixing of analytic points (it does not change Φ).
+
+Validation is pydantic's (v2): every bad field gives one :class:`~spurious.errors.InputError`
+naming the field (``model.widths``), the value and what is expected. :func:`build_landscape`
+is the one builder (spec → :class:`~spurious.landscape.Landscape`) used by every command and
+the sweep grid; :func:`write_problem` / :func:`read_problem` are the TOML form
+(``problem.toml`` beside every output), so any output can be reopened.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .data import (
+    Dataset,
+    gaussian_teacher,
+    logistic_teacher,
+    rank_deficient_teacher,
+    repeated_eigenvalue_teacher,
+    softmax_teacher,
+    whitened_teacher,
+)
+from .errors import InputError
+from .io import load_data
+from .landscape import Landscape
+from .losses import LOSSES, Loss
+
+__all__ = ["ProblemSpec", "ModelSpec", "LossSpec", "DataSpec", "MODEL_KINDS", "GENERATORS", "LOSS_NAMES",
+           "REDUCTIONS", "ACTIVATION_NAMES", "make_spec", "as_spec", "build_landscape", "build_model",
+           "build_loss", "build_data", "start_point", "write_problem", "read_problem", "to_toml",
+           "PROBLEM_FILE"]
+
+PROBLEM_FILE = "problem.toml"
+
+ModelKind = Literal["deep-linear", "linear-resnet", "multi-tower", "mlp", "exp-neuron"]
+GeneratorName = Literal["gaussian", "whitened", "rank-deficient", "repeated-eigenvalue", "logistic", "softmax"]
+LossName = Literal["squared", "logistic", "cross-entropy", "huber"]
+Reduction = Literal["sum", "mean", "mean-all"]
+ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "softplus"]
+
+MODEL_KINDS: tuple[str, ...] = ModelKind.__args__  # type: ignore[attr-defined]
+GENERATORS: tuple[str, ...] = GeneratorName.__args__  # type: ignore[attr-defined]
+LOSS_NAMES: tuple[str, ...] = LossName.__args__  # type: ignore[attr-defined]
+REDUCTIONS: tuple[str, ...] = Reduction.__args__  # type: ignore[attr-defined]
+ACTIVATION_NAMES: tuple[str, ...] = ActivationName.__args__  # type: ignore[attr-defined]
+
+Width = Annotated[int, Field(strict=True, ge=1)]
+Count = Annotated[int, Field(strict=True, ge=1)]
+Seed = Annotated[int, Field(strict=True, ge=0)]
+Positive = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+
+LINEAR_KINDS = ("deep-linear", "linear-resnet", "multi-tower")
+DEFAULT_SAMPLES = 100
+DEFAULT_NOISE = 0.1
+DEFAULT_ACTIVATION = "tanh"
+GENERATOR_FOR_LOSS = {"squared": "gaussian", "huber": "gaussian", "logistic": "logistic",
+                      "cross-entropy": "softmax"}
+
+_STRICT = ConfigDict(extra="forbid", validate_default=True)
+
+
+class ModelSpec(BaseModel):
+    """The network: ``kind`` with ``widths`` (d₀, …, d_N), or ``towers`` (multi-tower).
+
+    linear-resnet: all widths equal (d, …, d), depth = len(widths) − 1. exp-neuron: an MLP with
+    scalar output (d_N = 1) plus the exponential neuron with penalty ``lam``·a² (`002_…` Problem 4).
+    ``activation`` and ``bias`` apply to mlp and exp-neuron only.
+    """
+
+    model_config = _STRICT
+    kind: ModelKind = "deep-linear"
+    widths: tuple[Width, ...] | None = None
+    towers: tuple[tuple[Width, ...], ...] | None = None
+    activation: ActivationName | None = None
+    bias: Annotated[bool, Field(strict=True)] | None = None
+    lam: Positive | None = None
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> ModelSpec:
+        if self.kind == "multi-tower":
+            _require(self.towers is not None and len(self.towers) >= 1, "towers",
+                     "a multi-tower model needs towers = [[d0, ..., dN], ...]", self.towers)
+            _require(self.widths is None, "widths", "a multi-tower model takes towers, not widths", self.widths)
+            for i, tower in enumerate(self.towers or ()):
+                _require(len(tower) >= 2, f"towers.{i}", "expected at least 2 widths (d0, ..., dN)", tower)
+            ends = {(t[0], t[-1]) for t in self.towers or ()}
+            _require(len(ends) == 1, "towers", "every tower needs the same d0 and dN", self.towers)
+        else:
+            _require(self.towers is None, "towers", f"towers apply to multi-tower only, not {self.kind}",
+                     self.towers)
+            _require(self.widths is not None, "widths", "expected widths d0,...,dN", None)
+            _require(len(self.widths or ()) >= 2, "widths", "expected at least 2 widths (d0, ..., dN)", self.widths)
+        if self.kind == "linear-resnet":
+            _require(len(set(self.widths or ())) == 1, "widths",
+                     "a linear ResNet maps R^d to R^d: every width must be the same d", self.widths)
+        if self.kind == "exp-neuron":
+            _require((self.widths or (0,))[-1] == 1, "widths",
+                     "the exponential neuron needs a scalar output (last width 1)", self.widths)
+        else:
+            _require(self.lam is None, "lam", f"lam applies to exp-neuron only, not {self.kind}", self.lam)
+        if self.kind in LINEAR_KINDS:
+            _require(self.activation is None, "activation",
+                     f"activation applies to mlp and exp-neuron only, not {self.kind}", self.activation)
+            _require(self.bias is None, "bias", f"bias applies to mlp and exp-neuron only, not {self.kind}",
+                     self.bias)
+        return self
+
+    @property
+    def d_in(self) -> int:
+        return (self.towers[0] if self.towers else self.widths or (0,))[0]
+
+    @property
+    def d_out(self) -> int:
+        return (self.towers[0] if self.towers else self.widths or (0,))[-1]
+
+
+class LossSpec(BaseModel):
+    """The loss: ``name``, ``reduction`` (sum; mean over samples; mean-all over every output entry,
+    PyTorch's ``MSELoss`` default) and Huber's ``delta``."""
+
+    model_config = _STRICT
+    name: LossName = "squared"
+    reduction: Reduction = "sum"
+    delta: Positive | None = None
+
+    @model_validator(mode="after")
+    def _delta_for_huber(self) -> LossSpec:
+        _require(self.delta is None or self.name == "huber", "delta", "delta applies to the huber loss only",
+                 self.delta)
+        return self
+
+
+class DataSpec(BaseModel):
+    """Data: a ``file`` (with ``layout`` and ``target``) or a ``generator`` (with ``samples``,
+    ``seed``, ``noise``, and ``rank`` for rank-deficient); when neither is given the generator
+    fitting the loss (gaussian; logistic for the logistic loss; softmax for cross-entropy)."""
+
+    model_config = _STRICT
+    file: str | None = None
+    layout: Literal["rows", "columns"] | None = None
+    target: tuple[str, ...] | None = None
+    generator: GeneratorName | None = None
+    samples: Count | None = None
+    seed: Seed | None = None
+    noise: NonNegative | None = None
+    rank: Count | None = None
+
+    @model_validator(mode="after")
+    def _file_or_generator(self) -> DataSpec:
+        if self.file is not None:
+            _require(bool(self.file.strip()), "file", "expected a path", self.file)
+            for name in ("generator", "samples", "seed", "noise", "rank"):
+                _require(getattr(self, name) is None, name, "applies to generated data, not to a data file",
+                         getattr(self, name))
+            if self.layout is None:
+                self.layout = "rows"
+        else:
+            for name in ("layout", "target"):
+                _require(getattr(self, name) is None, name, "applies to a data file (give file too)",
+                         getattr(self, name))
+        _require(self.rank is None or self.generator == "rank-deficient", "rank",
+                 "rank applies to the rank-deficient generator only", self.rank)
+        return self
+
+
+class ProblemSpec(BaseModel):
+    """model + loss + data (+ the seed of random starts): everything that fixes the landscape."""
+
+    model_config = _STRICT
+    model: ModelSpec
+    loss: LossSpec = Field(default_factory=LossSpec)
+    data: DataSpec = Field(default_factory=DataSpec)
+    seed: Seed = 0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProblemSpec:
+        d_out = self.model.d_out
+        if self.loss.name == "logistic":
+            _require(d_out == 1, "loss.name", f"the logistic loss needs one output (last width 1), got {d_out}",
+                     self.loss.name)
+        if self.loss.name == "cross-entropy":
+            _require(d_out >= 2, "loss.name", f"cross-entropy needs at least 2 outputs (classes), got {d_out}",
+                     self.loss.name)
+        data = self.data
+        if data.file is None:
+            if data.generator is None:
+                data.generator = GENERATOR_FOR_LOSS[self.loss.name]  # type: ignore[assignment]
+            data.samples = DEFAULT_SAMPLES if data.samples is None else data.samples
+            data.seed = 0 if data.seed is None else data.seed
+            if data.generator in ("gaussian", "whitened", "rank-deficient"):
+                data.noise = DEFAULT_NOISE if data.noise is None else data.noise
+            else:
+                _require(data.noise is None, "data.noise", f"the {data.generator} generator takes no noise",
+                         data.noise)
+            _check_generator(self.model, data)
+        if self.model.kind in ("mlp", "exp-neuron"):
+            self.model.activation = self.model.activation or DEFAULT_ACTIVATION  # type: ignore[assignment]
+            self.model.bias = True if self.model.bias is None else self.model.bias
+        if self.model.kind == "exp-neuron" and self.model.lam is None:
+            self.model.lam = 1.0
+        return self
+
+    # ---------------------------------------------------------------- forms
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec as plain data (None fields left out): the TOML form's structure."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def digest(self) -> str:
+        """A short hash of the spec (16 hex digits of SHA-256 of its canonical JSON)."""
+        text = json.dumps(self.to_dict(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def describe(self) -> str:
+        """One line: kind, widths, loss/reduction, data."""
+        m = self.model
+        arch = "+".join(",".join(map(str, t)) for t in m.towers) if m.towers else ",".join(map(str, m.widths or ()))
+        extra = f" {m.activation}" if m.activation else ""
+        d = self.data
+        data = f"file {d.file}" if d.file else f"{d.generator}(m={d.samples}, seed={d.seed})"
+        return f"{m.kind}({arch}){extra}; {self.loss.name}/{self.loss.reduction}; {data}"
+
+
+def _require(ok: bool, field: str, message: str, value: object) -> None:
+    """Inside validators: raise the ValueError pydantic turns into a field error."""
+    if not ok:
+        raise ValueError(f"[{field}] {message}, got {value!r}")
+
+
+def _check_generator(model: ModelSpec, data: DataSpec) -> None:
+    d_in, d_out = model.d_in, model.d_out
+    gen = data.generator
+    if gen == "logistic":
+        _require(d_out == 1, "data.generator", f"logistic data has one output, the last width is {d_out}", gen)
+    if gen == "softmax":
+        _require(d_out >= 2, "data.generator", f"softmax data needs at least 2 classes (last width), got {d_out}",
+                 gen)
+    if gen in ("whitened", "repeated-eigenvalue"):
+        _require((data.samples or 0) >= d_in, "data.samples",
+                 f"whitened inputs need samples >= d0 = {d_in}", data.samples)
+    if gen == "rank-deficient" and data.rank is not None:
+        _require(data.rank <= d_in, "data.rank", f"expected rank <= d0 = {d_in}", data.rank)
+
+
+# ---------------------------------------------------------------- validation entry points
+
+def make_spec(raw: Mapping[str, Any] | None = None, /, **fields: Any) -> ProblemSpec:
+    """Validate plain data (the TOML structure, or keyword sections) into a :class:`ProblemSpec`.
+
+    Raises :class:`InputError` naming the first bad field (``model.widths``, ``data.samples``, …),
+    its value and what is expected.
+    """
+    data = dict(raw or {}) | fields
+    if not isinstance(raw, Mapping | None):
+        raise InputError("spec", f"expected a mapping (model, loss, data, seed), got {type(raw).__name__}")
+    try:
+        return ProblemSpec.model_validate(data)
+    except ValidationError as exc:
+        raise spec_error(exc) from None
+
+
+def spec_error(exc: ValidationError) -> InputError:
+    """The first error of a pydantic ValidationError as one InputError(field, message)."""
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    message = str(err["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    if message.startswith("["):
+        inner, _, message = message[1:].partition("] ")
+        loc = _join(loc, inner)
+        return InputError(loc, message)
+    if err["type"] == "missing":
+        return InputError(loc, "missing (required)")
+    if err["type"] == "extra_forbidden":
+        return InputError(loc, "unknown field")
+    return InputError(loc, f"{message[:1].lower()}{message[1:]}, got {err.get('input')!r}")
+
+
+def _join(loc: str, inner: str) -> str:
+    """Join the validator's location and the field it names (``data`` + ``data.noise`` → ``data.noise``)."""
+    if not loc or inner.startswith(loc.split(".")[0] + ".") or inner == loc:
+        return inner
+    return f"{loc}.{inner}"
+
+
+def as_spec(spec: object, argument: str = "spec") -> ProblemSpec:
+    """A ProblemSpec from a spec, a mapping, or a path to a problem.toml."""
+    if isinstance(spec, ProblemSpec):
+        return spec
+    if isinstance(spec, Mapping):
+        return make_spec(spec)
+    if isinstance(spec, str | Path):
+        return read_problem(spec)
+    raise InputError(argument, f"expected a ProblemSpec, a mapping or a problem.toml path, got {type(spec).__name__}")
+
+
+# ---------------------------------------------------------------- the builder
+
+def build_model(model: ModelSpec):
+    """The model object named by ``model`` (DeepLinear, LinearResNet, MultiTower, MLP, ExpNeuron)."""
+    from .models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower
+
+    widths = tuple(model.widths or ())
+    if model.kind == "deep-linear":
+        return DeepLinear(widths)
+    if model.kind == "linear-resnet":
+        return LinearResNet(widths[0], len(widths) - 1)
+    if model.kind == "multi-tower":
+        return MultiTower([tuple(t) for t in model.towers or ()])
+    mlp = MLP(widths, model.activation or DEFAULT_ACTIVATION, bias=True if model.bias is None else model.bias)
+    if model.kind == "mlp":
+        return mlp
+    return ExpNeuron(mlp, 1.0 if model.lam is None else model.lam)
+
+
+def build_loss(loss: LossSpec) -> Loss:
+    """The loss object: name, reduction (sum | mean | mean-all) and Huber's δ."""
+    cls = LOSSES[loss.name]
+    names = {f.name for f in dataclasses.fields(cls)}
+    options: dict[str, Any] = {}
+    if loss.delta is not None:
+        options["delta"] = loss.delta
+    if "reduction" in names:
+        options["reduction"] = loss.reduction
+    elif loss.reduction == "mean-all":
+        raise InputError("loss.reduction", "mean-all is not available in this version of spurious.losses; "
+                         "use sum or mean")
+    else:
+        options["mean"] = loss.reduction == "mean"
+    return cls(**options)
+
+
+def build_data(spec: ProblemSpec, base: Path | None = None) -> Dataset:
+    """The data of the spec: read from the file (relative to ``base``) or drawn by the generator."""
+    d = spec.data
+    if d.file is not None:
+        path = Path(d.file)
+        if base is not None and not path.is_absolute():
+            path = base / path
+        return load_data(str(path), target=d.target, layout=d.layout or "rows", argument="data.file")
+    d_in, d_out = spec.model.d_in, spec.model.d_out
+    m, seed = int(d.samples or DEFAULT_SAMPLES), int(d.seed or 0)
+    noise = DEFAULT_NOISE if d.noise is None else float(d.noise)
+    if d.generator == "gaussian":
+        return gaussian_teacher(d_in, d_out, m, noise=noise, seed=seed)
+    if d.generator == "whitened":
+        return whitened_teacher(d_in, d_out, m, noise=noise, seed=seed)
+    if d.generator == "rank-deficient":
+        return rank_deficient_teacher(d_in, d_out, m, d.rank or max(1, d_in // 2), noise, seed)
+    if d.generator == "repeated-eigenvalue":
+        return repeated_eigenvalue_teacher(d_in, d_out, m, seed=seed)
+    if d.generator == "logistic":
+        return logistic_teacher(d_in, m, seed=seed)
+    return softmax_teacher(d_in, d_out, m, seed=seed)
+
+
+def check_data_fits(spec: ProblemSpec, data: Dataset) -> None:
+    """InputError when the data's shapes do not fit the model's input/output widths."""
+    m = spec.model
+    if data.d_in != m.d_in:
+        raise InputError("data", f"X has {data.d_in} feature(s) per sample but the first width d0 is {m.d_in} "
+                         f"(set --widths {data.d_in},...,{data.d_out})")
+    if data.d_out != m.d_out:
+        raise InputError("data", f"Y has {data.d_out} target(s) per sample but the last width dN is {m.d_out} "
+                         f"(set --widths {data.d_in},...,{data.d_out})")
+
+
+def build_landscape(spec: ProblemSpec | Mapping[str, Any] | str | Path, *, base: Path | None = None,
+                    data: Dataset | None = None) -> Landscape:
+    """spec → Landscape: the one builder. ``data`` overrides the spec's data (already loaded)."""
+    spec = as_spec(spec)
+    dataset = build_data(spec, base) if data is None else data
+    if not isinstance(dataset, Dataset):
+        raise InputError("data", f"expected a Dataset, got {type(dataset).__name__}")
+    check_data_fits(spec, dataset)
+    return Landscape(build_model(spec.model), build_loss(spec.loss), dataset)
+
+
+def start_point(landscape: Landscape, seed: int, scale: float | None = None) -> np.ndarray:
+    """A seeded random start of the landscape's model (scale: entries' std; ResNet: the radius τ)."""
+    model = landscape.model
+    if getattr(model, "kind", None) == "linear-resnet":
+        return model.random_point(seed, 0.5 if scale is None else scale)
+    if getattr(model, "kind", None) == "exp-neuron":
+        rng = np.random.default_rng(seed)
+        base = model.model.random_point(seed, scale)
+        tail = (0.1 if scale is None else scale) * rng.standard_normal(model.n_params - base.size)
+        return np.concatenate([base, tail])
+    return model.random_point(seed, scale)
+
+
+# ---------------------------------------------------------------- TOML
+
+def to_toml(spec: ProblemSpec) -> str:
+    """The TOML text of a spec (data file paths as given)."""
+    import tomli_w
+
+    return tomli_w.dumps(spec.to_dict())
+
+
+def write_problem(spec: ProblemSpec, folder: str | Path) -> Path:
+    """Write ``folder/problem.toml`` (data file made absolute, so the output can be reopened anywhere)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if spec.data.file is not None:
+        spec = spec.model_copy(deep=True)
+        spec.data.file = str(Path(spec.data.file).resolve())
+    header = ("# The problem these results belong to (spurious problem spec).\n"
+              f"# Reopen with: spurious classify --problem {folder / PROBLEM_FILE} --point FILE.npy\n")
+    path = folder / PROBLEM_FILE
+    path.write_text(header + to_toml(spec), encoding="utf-8")
+    return path
+
+
+def read_problem(path: str | Path, argument: str = "--problem") -> ProblemSpec:
+    """Read a problem.toml (a data file path is taken relative to the TOML's folder)."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(argument, f"no such file {str(path)!r}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(argument, f"cannot read {str(path)!r} ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(argument, f"{path.name} is not valid TOML ({exc})") from None
+    file = raw.get("data", {}).get("file") if isinstance(raw.get("data"), dict) else None
+    if isinstance(file, str) and file and not Path(file).is_absolute():
+        raw["data"]["file"] = str(path.parent / file)
+    return make_spec(raw)

@@ -46,14 +46,14 @@ def test_nonstrict_saddle_orders_equal_depth(verdicts):
 
 def test_check_can_fail(monkeypatch):
     """Break the closed-form HVP on purpose: L-GRAD-HESS must then be refuted."""
-    import spurious.landscape as landscape_module
+    import spurious.models.chain as chain_module
 
-    original = landscape_module.chain_hvp
+    original = chain_module.chain_hvp
 
     def broken(F, D, G, hess_action):
         return [1.001 * b for b in original(F, D, G, hess_action)]
 
-    monkeypatch.setattr(landscape_module, "chain_hvp", broken)
+    monkeypatch.setattr(chain_module, "chain_hvp", broken)
     (verdict,) = run_claims(["L-GRAD-HESS"], CheckContext(quick=True))
     assert verdict.status != "holds"
 

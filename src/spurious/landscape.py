@@ -8,99 +8,19 @@ model can express, exact where a closed form exists (squared loss: Eckart–Youn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.sparse.linalg import LinearOperator
 
 from .data import Dataset, Population
 from .errors import InputError
-from .losses import EndToEndLoss, Loss
-from .models.base import ParameterLayout, chain_hvp, chain_pullback, prefix_products
+from .losses import Loss
+from .models.base import ParameterLayout
+from .models.chain import ChainObjective
+from .objective import MinValue, Objective, capability
 
 __all__ = ["Landscape", "Objective", "ChainObjective", "MinValue"]
-
-
-class Objective(Protocol):
-    """What a landscape needs of a model bound to a loss and data (flat vectors in and out)."""
-
-    layout: ParameterLayout
-
-    def value(self, theta: np.ndarray) -> float: ...
-
-    def value_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]: ...
-
-    def hvp(self, theta: np.ndarray, V: np.ndarray) -> np.ndarray: ...
-
-
-class ChainObjective:
-    """Φ(θ) = ℓ(F_N(θ)⋯F_1(θ)) for a chain model; derivatives per `004_…` §6.2.5."""
-
-    def __init__(self, model, ell: EndToEndLoss):
-        self.layout = model
-        self.model = model
-        self.ell = ell
-
-    def end_to_end(self, theta: np.ndarray) -> np.ndarray:
-        return prefix_products(self.model.factors(theta))[-1]
-
-    def value(self, theta: np.ndarray) -> float:
-        return self.ell.value(self.end_to_end(theta))
-
-    def value_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        F = self.model.factors(theta)
-        W = prefix_products(F)[-1]
-        G = self.ell.gradient(W)
-        return self.ell.value(W), self.layout.flatten(chain_pullback(F, G))
-
-    def hvp(self, theta: np.ndarray, V: np.ndarray) -> np.ndarray:
-        F = self.model.factors(theta)
-        W = prefix_products(F)[-1]
-        G = self.ell.gradient(W)
-        D = self.layout.unflatten(V)
-        return self.layout.flatten(chain_hvp(F, D, G, lambda dW: self.ell.hess_action(W, dW)))
-
-    def min_value(self) -> MinValue | None:
-        """min ℓ over matrices of rank ≤ the model's max rank, when ℓ gives it in closed form."""
-        exact = self.ell.min_value(self.model.max_rank)
-        if exact is not None:
-            return MinValue(exact, f"closed form (Eckart–Young, rank ≤ {self.model.max_rank})")
-        if self.model.max_rank >= min(self.ell.d_in, self.ell.d_out):
-            return _convex_minimum(self.ell)
-        return None
-
-
-@dataclass(frozen=True)
-class MinValue:
-    """The optimum of the landscape and how it was obtained."""
-
-    value: float
-    source: str
-    exact: bool = True
-
-
-def _convex_minimum(ell: EndToEndLoss) -> MinValue | None:
-    """min_W ℓ(W) for a convex ℓ with no rank constraint, by L-BFGS to gradient 1e-12.
-
-    Returns None when the infimum is not attained (the iterates run away, as on separable
-    data for the logistic loss).
-    """
-    shape = (ell.d_out, ell.d_in)
-
-    def fg(w: np.ndarray) -> tuple[float, np.ndarray]:
-        W = w.reshape(shape)
-        return ell.value(W), ell.gradient(W).ravel()
-
-    res = minimize(fg, np.zeros(np.prod(shape)), jac=True, method="L-BFGS-B",
-                   options={"maxiter": 5000, "gtol": 1e-13, "ftol": 1e-16})
-    g = float(np.linalg.norm(fg(res.x)[1]))
-    scale = max(1.0, float(np.linalg.norm(ell.gradient(np.zeros(shape)))))
-    if not np.isfinite(res.fun) or g > 1e-7 * scale:
-        return None
-    return MinValue(float(res.fun), f"numerical (L-BFGS on convex ℓ, ‖∇ℓ‖ = {g:.1e})", exact=False)
 
 
 class Landscape:
@@ -108,8 +28,8 @@ class Landscape:
 
     Parameters
     ----------
-    model : a chain model (e.g. :class:`~spurious.models.DeepLinear`) or any object with
-        ``bind(loss, data) -> Objective``.
+    model : any model: an object with ``bind(loss, data) -> Objective``
+        (:mod:`spurious.objective`), e.g. :class:`~spurious.models.DeepLinear`.
     loss : a :class:`~spurious.losses.Loss`.
     data : a :class:`~spurious.data.Dataset` or :class:`~spurious.data.Population`.
 
@@ -124,13 +44,11 @@ class Landscape:
         self.model = model
         self.loss = loss
         self.data = data
-        if hasattr(model, "bind"):
-            self.objective: Objective = model.bind(loss, data)
-        elif hasattr(model, "factors"):
-            _check_io(model, data)
-            self.objective = ChainObjective(model, loss.on(data))
-        else:
-            raise InputError("model", f"expected a model (e.g. DeepLinear), got {type(model).__name__}")
+        bind = getattr(model, "bind", None)
+        if not callable(bind):
+            raise InputError("model", f"expected a model with bind(loss, data) (e.g. DeepLinear), "
+                             f"got {type(model).__name__}")
+        self.objective: Objective = bind(loss, data)
         self.layout: ParameterLayout = self.objective.layout
 
     @classmethod
@@ -204,7 +122,7 @@ class Landscape:
     @cached_property
     def optimum(self) -> MinValue | None:
         """min Φ with its source, or None when no closed form or reliable number exists."""
-        finder = getattr(self.objective, "min_value", None)
+        finder = capability(self.objective, "min_value")
         return finder() if finder is not None else None
 
     @property
@@ -215,13 +133,7 @@ class Landscape:
 
     def end_to_end(self, point: object) -> np.ndarray:
         """The end-to-end matrix of a chain model at the point."""
-        if not hasattr(self.objective, "end_to_end"):
+        end_to_end = capability(self.objective, "end_to_end")
+        if end_to_end is None:
             raise InputError("model", "this model has no end-to-end matrix")
-        return self.objective.end_to_end(self.point(point))
-
-
-def _check_io(model, data: Dataset | Population) -> None:
-    if model.d_in != data.d_in:
-        raise InputError("data", f"X has {data.d_in} rows but the model's input width d0 is {model.d_in}")
-    if model.d_out != data.d_out:
-        raise InputError("data", f"Y has {data.d_out} rows but the model's output width dN is {model.d_out}")
+        return end_to_end(self.point(point))

@@ -12,7 +12,7 @@ import importlib
 import numpy as np
 import pytest
 
-import spurious.landscape as landscape_module
+import spurious.models.chain as chain_module
 import spurious.losses as losses_module
 from spurious.claims import CheckContext, run_claims
 
@@ -55,13 +55,13 @@ def test_l_depth2_strict_eigenvalue_tolerance_inflated_1e6(monkeypatch):
 
 
 def test_l_no_bad_min_numerical_optimum_biased_low(monkeypatch):
-    original = landscape_module._convex_minimum
+    original = chain_module.convex_minimum
 
     def biased(ell):
         found = original(ell)
         return None if found is None else dataclasses.replace(found, value=found.value - 0.01 * (1 + abs(found.value)))
 
-    monkeypatch.setattr(landscape_module, "_convex_minimum", biased)
+    monkeypatch.setattr(chain_module, "convex_minimum", biased)
     assert _status("L-NO-BAD-MIN") != "holds"
 
 

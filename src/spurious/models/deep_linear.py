@@ -8,6 +8,7 @@ import numpy as np
 
 from ..errors import InputError
 from .base import Blocks, LayeredNetwork, lmul, prefix_products
+from .chain import ChainModel
 
 
 def check_widths(widths: Sequence[int], argument: str = "widths") -> tuple[int, ...]:
@@ -23,7 +24,7 @@ def check_widths(widths: Sequence[int], argument: str = "widths") -> tuple[int, 
     return out
 
 
-class DeepLinear(LayeredNetwork):
+class DeepLinear(LayeredNetwork, ChainModel):
     """A depth-N linear network with widths (d₀, d₁, …, d_N); W_j ∈ ℝ^{d_j×d_{j−1}}.
 
     Points are flat vectors of length ``n_params`` or lists of N matrices. The

@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from .base import Blocks, ParameterLayout, prefix_products
+from .base import Blocks, prefix_products
+from .chain import ChainModel
 
 
 def check_tau(tau: float, argument: str = "tau") -> float:
@@ -43,7 +44,7 @@ def hardt_ma_constant(tau: float, depth: int, lambda_min: float, scale: float = 
     return 2.0 * depth * (1.0 - t) ** (2 * (depth - 1)) * max(float(lambda_min), 0.0) * float(scale)
 
 
-class LinearResNet(ParameterLayout):
+class LinearResNet(ChainModel):
     """(I + W_H)⋯(I + W₁) with every W_k ∈ ℝ^{d×d}; points are flat vectors or lists of H matrices."""
 
     kind = "linear-resnet"

@@ -16,7 +16,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import InputError
+from ..objective import MinValue, check_io
 from .base import ParameterLayout, chain_hvp, chain_pullback, prefix_products, suffix_products
+from .chain import rank_constrained_minimum
 from .deep_linear import DeepLinear, check_widths
 
 
@@ -99,9 +101,7 @@ class MultiTower(ParameterLayout):
         return self.reduction().flatten([np.vstack(Bs), np.hstack(As)])
 
     def bind(self, loss, data) -> TowerObjective:
-        from ..landscape import _check_io
-
-        _check_io(self, data)
+        check_io(self, data)
         return TowerObjective(self, loss.on(data))
 
 
@@ -138,7 +138,5 @@ class TowerObjective:
                  for t, Fi, Di in zip(towers, F, D, strict=True)]
         return np.concatenate(parts, axis=-1)
 
-    def min_value(self):
-        from ..landscape import ChainObjective
-
-        return ChainObjective(self.model, self.ell).min_value()
+    def min_value(self) -> MinValue | None:
+        return rank_constrained_minimum(self.ell, self.model.max_rank)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError, as_float_array
-from ..landscape import Landscape, MinValue
+from ..landscape import Landscape
 from ..models.base import ParameterLayout
+from ..objective import MinValue
 
 __all__ = ["Quadratic", "CosineSaddle", "quadratic_landscape", "cosine_saddle_landscape"]
 

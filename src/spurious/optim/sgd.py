@@ -23,7 +23,6 @@ import numpy as np
 from ..data import Dataset
 from ..errors import InputError
 from ..landscape import Landscape
-from ..models.base import chain_pullback, prefix_products
 from ..result import Result, Status
 from ._trajectory import Trajectory, all_finite, check_landscape, check_lr, check_points, check_steps
 
@@ -36,12 +35,6 @@ def minibatch_gradient(landscape: Landscape, w: np.ndarray, idx: np.ndarray) -> 
     X, Y = data.X[:, idx], data.Y[:, idx]
     model, loss = landscape.model, landscape.loss
     b = len(idx)
-    if hasattr(model, "factors") and not hasattr(model, "bind"):
-        F = model.factors(w)
-        W = prefix_products(F)[-1]
-        Z = W @ X
-        G = (loss.output_gradient(Z, Y) @ X.T) / b
-        return landscape.layout.flatten(chain_pullback(F, G))
     objective = model.bind(loss, Dataset(X, Y))
     grad = objective.value_and_gradient(w)[1]
     return grad / b if not getattr(loss, "mean", False) else grad

@@ -8,6 +8,7 @@ from .base import ParameterLayout
 from .deep_linear import DeepLinear, check_widths
 from .exp_neuron import ExpNeuron
 from .mlp import ACTIVATIONS, MLP
+from .relu_population import ReluPopulation
 from .resnet import LinearResNet, hardt_ma_constant
 from .towers import MultiTower
 
@@ -20,6 +21,7 @@ __all__ = [
     "MLP",
     "MultiTower",
     "ParameterLayout",
+    "ReluPopulation",
     "check_widths",
     "hardt_ma_constant",
 ]

@@ -16,6 +16,7 @@ from .data import (
     whitened_teacher,
 )
 from .errors import HypothesisError, InputError, MissingDependencyError, SpuriousError
+from .frontends import from_jax, from_torch
 from .io import load_data
 from .landscape import Landscape, MinValue
 from .losses import CrossEntropyLoss, HuberLoss, LogisticLoss, Loss, SquaredLoss, make_loss
@@ -46,6 +47,8 @@ __all__ = [
     "SufficientStats",
     "Tolerances",
     "build_landscape",
+    "from_jax",
+    "from_torch",
     "gaussian_teacher",
     "load_data",
     "logistic_teacher",

@@ -13,7 +13,7 @@ from spurious.cli import cli, main
 @pytest.mark.parametrize("algorithm", ["gd", "sgd", "pgd"])
 def test_train_writes_outputs(tmp_path, algorithm):
     out = tmp_path / algorithm
-    res = CliRunner().invoke(cli, ["train", "--widths", "3,3,2", "--m", "40", "--algorithm", algorithm,
+    res = CliRunner().invoke(cli, ["train", "--widths", "3,3,2", "--samples", "40", "--algorithm", algorithm,
                                    "--steps", "60", "--lr", "0.01", "--out", str(out)])
     assert res.exit_code == 0, res.output
     table = pq.read_table(out / "trajectory.parquet")
@@ -24,11 +24,11 @@ def test_train_writes_outputs(tmp_path, algorithm):
 
 
 @pytest.mark.parametrize("args,name", [(["--lr", "0"], "--lr"), (["--lr", "-1"], "--lr"),
-                                       (["--eps", "0"], "--eps"), (["--delta", "1"], "--delta"),
-                                       (["--widths", "3,x"], "--widths")])
+                                       (["--eps", "0"], "--eps"), (["--pgd-delta", "1"], "--pgd-delta"),
+                                       (["--widths", "3,x"], "--widths"), (["--lr", "1/gamma"], "--lr")])
 def test_train_bad_input_exits_2(args, name, capsys, tmp_path):
     with pytest.raises(SystemExit) as exc:
-        main(["train", *args, "--out", str(tmp_path)])
+        main(["train", "--widths", "3,3,2", *args, "--out", str(tmp_path)])
     assert exc.value.code == 2
     assert name in capsys.readouterr().err
 

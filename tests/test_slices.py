@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 from spurious.cli.landscape import global_point
 from spurious.errors import InputError
 from spurious.slices import given_directions, hessian_directions, random_directions, slice_1d, slice_2d
-from spurious.sweep import build_landscape
+from spurious.spec import build_landscape, make_spec
 
 
 def land(widths=(3, 2, 3)):
-    return build_landscape("deep-linear", widths, "squared", "gaussian", m=32, data_seed=1)
+    return build_landscape(make_spec(model={"widths": list(widths)}, loss={"reduction": "mean"},
+                                      data={"samples": 32, "seed": 1}))
 
 
 @given(st.integers(0, 1000), st.sampled_from(["filter", "layer"]))
@@ -54,7 +55,8 @@ def test_global_point_is_global_and_hessian_slice_curves_up() -> None:
 
 
 def test_hessian_direction_descends_at_a_strict_saddle() -> None:
-    L = build_landscape("deep-linear", (3, 3), "squared", "gaussian", m=32)  # depth 1: convex
+    spec = make_spec(model={"widths": [3, 3]}, loss={"reduction": "mean"}, data={"samples": 32})
+    L = build_landscape(spec)  # depth 1: convex
     D, info = hessian_directions(L, np.zeros(L.n_params), 2)
     assert info["eigenvalues"][0] <= info["eigenvalues"][1]
     L2 = land((3, 3, 3))

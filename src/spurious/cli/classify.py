@@ -1,131 +1,81 @@
-"""``spurious classify`` and ``spurious find``: label a point, or find critical points from many starts."""
+"""``spurious classify``, ``find`` and ``enumerate``: label a point, find critical points, list the analytic ones.
+
+All three take the shared problem flags (``spurious.cli.options``) and build the landscape from
+the problem spec. ``find`` streams one line per start as it ends and matches each point found to
+its analytic class lazily (``spurious.critical.match``); ``enumerate`` streams the analytic
+critical points with a count first and stops at ``--limit``.
+"""
 
 from __future__ import annotations
 
-import json
+import time
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import click
 import numpy as np
 
-from ..critical import FINDERS, classify, enumerate_critical_points, hessian_spectrum, named_point
-from ..data import (
-    Dataset,
-    gaussian_teacher,
-    logistic_teacher,
-    rank_deficient_teacher,
-    repeated_eigenvalue_teacher,
-    softmax_teacher,
-    whitened_teacher,
-)
+from ..critical import FINDERS, classify, count_index_sets, critical_point_for, named_point, sigma_eigensystem
+from ..critical.match import analytic_class
 from ..errors import InputError
 from ..landscape import Landscape
-from ..losses import LOSSES, HuberLoss, make_loss
-from ..models import DeepLinear
+from ..spec import ProblemSpec, build_landscape, start_point, write_problem
+from .options import emit_json, json_option, out_option, print_table, problem_options, progress, spec_from_flags, status
 
-GENERATORS = ("gaussian", "whitened", "rank-deficient", "repeated", "logistic", "softmax")
+ITERATIVE_FROM = 1500  # parameters above which classify uses Lanczos (the classifier's dense limit)
 
 
-def parse_widths(text: str) -> tuple[int, ...]:
-    """"3,4,2" → (3, 4, 2); InputError naming --widths otherwise."""
+def load_point(landscape: Landscape, path: Path, argument: str = "--point") -> np.ndarray:
+    """A flat parameter vector from a .npy file, checked against the landscape."""
     try:
-        widths = tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise InputError("--widths", f"expected comma-separated integers like 3,4,2, got {text!r}") from None
-    if len(widths) < 2 or min(widths) < 1:
-        raise InputError("--widths", f"expected at least two positive widths, got {text!r}")
-    return widths
+        point = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise InputError(argument, f"no such file {str(path)!r}") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(argument, f"cannot read {str(path)!r} as .npy ({exc})") from None
+    if point.dtype.kind not in "biuf":
+        raise InputError(argument, f"expected numbers, got dtype {point.dtype}")
+    return landscape.point(np.ravel(point), argument)
 
 
-def _load_data(path: Path | None, generator: str | None, widths: tuple[int, ...], m: int, seed: int) -> Dataset:
-    if path is not None:
-        try:
-            with np.load(path) as arrays:
-                if "X" not in arrays or "Y" not in arrays:
-                    raise InputError("--data", f"{path} must hold arrays named X and Y")
-                return Dataset(arrays["X"], arrays["Y"])
-        except (OSError, ValueError) as exc:
-            if isinstance(exc, InputError):
-                raise
-            raise InputError("--data", f"cannot read {path}: {exc}") from None
-    d_in, d_out = widths[0], widths[-1]
-    name = generator or "gaussian"
-    if name == "gaussian":
-        return gaussian_teacher(d_in, d_out, m, seed=seed)
-    if name == "whitened":
-        return whitened_teacher(d_in, d_out, m, seed=seed)
-    if name == "rank-deficient":
-        return rank_deficient_teacher(d_in, d_out, m, rank=max(1, d_in // 2), seed=seed)
-    if name == "repeated":
-        return repeated_eigenvalue_teacher(d_in, d_out, m, seed=seed)
-    if name == "logistic":
-        if d_out != 1:
-            raise InputError("--generator", f"logistic data has one output; the last width is {d_out}")
-        return logistic_teacher(d_in, m, seed=seed)
-    if name == "softmax":
-        return softmax_teacher(d_in, d_out, m, seed=seed)
-    raise InputError("--generator", f"unknown generator {name!r}; expected one of {GENERATORS}")
-
-
-def _landscape(widths: str, loss: str, mean: bool, delta: float, data: Path | None, generator: str | None,
-               m: int, seed: int) -> Landscape:
-    w = parse_widths(widths)
-    options: dict = {"mean": mean}
-    if loss == "huber":
-        options["delta"] = delta
-    ell = make_loss(loss, **options)
-    if data is not None and generator is not None:
-        raise InputError("--data", "give either --data or --generator, not both")
-    return Landscape(DeepLinear(w), ell, _load_data(data, generator, w, m, seed))
-
-
-def landscape_options(func):
-    for option in reversed([
-        click.option("--widths", required=True, help="Layer widths d0,d1,…,dN, e.g. 3,4,2."),
-        click.option("--loss", type=click.Choice(sorted(LOSSES)), default="squared", show_default=True),
-        click.option("--mean", is_flag=True, help="Divide the loss by the number of samples."),
-        click.option("--delta", type=float, default=HuberLoss().delta, show_default=True, help="Huber δ."),
-        click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="An .npz with arrays X, Y."),
-        click.option("--generator", type=click.Choice(GENERATORS), help="Synthetic data (default gaussian)."),
-        click.option("--m", type=int, default=100, show_default=True, help="Samples for --generator."),
-        click.option("--seed", type=int, default=0, show_default=True),
-    ]):
-        func = option(func)
-    return func
+def analytic_available(spec: ProblemSpec) -> bool:
+    """Closed-form critical points exist for deep linear networks under the squared loss."""
+    return spec.model.kind == "deep-linear" and spec.loss.name == "squared"
 
 
 @click.command("classify")
-@landscape_options
+@problem_options
 @click.option("--point", "point_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A .npy flat parameter vector.")
+              help="A .npy flat parameter vector (e.g. final.npy written by train, find or sweep).")
 @click.option("--analytic", help="A named analytic critical point: global, origin, zero-layers, gamma:0,2.")
-@click.option("--json", "as_json", is_flag=True, help="Print the evidence as JSON.")
-def classify_command(widths, loss, mean, delta, data, generator, m, seed, point_path, analytic, as_json) -> None:
+@json_option
+def classify_command(point_path: Path | None, analytic: str | None, as_json: bool, **flags) -> None:
     """Classify a point: global / spurious local minimum, strict / non-strict saddle, not critical, inconclusive."""
-    L = _landscape(widths, loss, mean, delta, data, generator, m, seed)
+    spec = spec_from_flags(flags)
     if (point_path is None) == (analytic is None):
         raise InputError("--point", "give exactly one of --point FILE.npy or --analytic NAME")
+    L = build_landscape(spec)
+    predicted = None
     if point_path is not None:
-        try:
-            point = np.load(point_path, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise InputError("--point", f"cannot read {point_path}: {exc}") from None
-        theta = L.point(np.ravel(point) if point.ndim > 1 else point, "--point")
-        predicted = None
+        theta = load_point(L, point_path)
     else:
-        pt = named_point(L, analytic, seed=seed)
-        theta, predicted = pt.point, pt
+        if not analytic_available(spec):
+            raise InputError("--analytic", "analytic points are known for deep-linear under the squared loss only")
+        predicted = named_point(L, analytic, seed=spec.seed)
+        theta = predicted.point
+    if L.n_params > ITERATIVE_FROM and not as_json:
+        status(f"classifying {L.n_params} parameters: Lanczos on Hessian-vector products (iterative path)…")
     result = classify(L, theta)
     if as_json:
-        payload = result.as_dict()
+        payload = {"problem": spec.to_dict(), "optimum": L.min_value, **result.as_dict()}
         if predicted is not None:
             payload["analytic"] = {"name": predicted.name, "predicted_label": predicted.predicted_label,
                                    "predicted_loss": predicted.loss, "predicted_index": predicted.predicted_index,
                                    "degenerate": predicted.degenerate, "notes": predicted.notes}
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=float))
+        emit_json(payload)
         return
-    click.echo(f"landscape: {L!r}")
+    click.echo(f"problem: {spec.describe()}; {L!r}")
     if predicted is not None:
         extra = f", predicted index {predicted.predicted_index}" if predicted.predicted_index is not None else ""
         click.echo(f"analytic point {predicted.name}: predicted {predicted.predicted_label}, "
@@ -134,45 +84,134 @@ def classify_command(widths, loss, mean, delta, data, generator, m, seed, point_
 
 
 @click.command("find")
-@landscape_options
+@problem_options
 @click.option("--finder", type=click.Choice(sorted(FINDERS)), default="newton-mr", show_default=True)
-@click.option("--starts", type=int, default=10, show_default=True, help="Number of random starts.")
-@click.option("--iterations", type=int, default=500, show_default=True)
-@click.option("--scale", type=float, default=None, help="Std of the random starts (default 1/√fan-in).")
-def find_command(widths, loss, mean, delta, data, generator, m, seed, finder, starts, iterations, scale) -> None:
-    """Run a critical-point finder from random starts; summarise (loss, index, label) and match the analytic list."""
-    if starts < 1 or iterations < 1:
-        raise InputError("--starts", "--starts and --iterations must be >= 1")
-    L = _landscape(widths, loss, mean, delta, data, generator, m, seed)
+@click.option("--starts", type=click.IntRange(min=1), default=10, show_default=True, help="Number of random starts.")
+@click.option("--iterations", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--scale", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Std of the random starts (default 1/√fan-in).")
+@out_option("spurious-find")
+@json_option
+def find_command(finder: str, starts: int, iterations: int, scale: float | None, out: Path, as_json: bool,
+                 **flags) -> None:
+    """Run a critical-point finder from random starts; one line per start (loss, index, label, analytic class).
+
+    Writes OUT/problem.toml, OUT/final.npy (the lowest converged point), OUT/points.npy (every
+    converged point, one per row) and OUT/found.json.
+    """
+    spec = spec_from_flags(flags)
+    L = build_landscape(spec)
+    eig = sigma_eigensystem(L) if analytic_available(spec) else None
     run = FINDERS[finder]
-    analytic = []
-    if loss == "squared":
-        analytic = [(pt.loss, pt.predicted_index, pt.name) for pt in enumerate_critical_points(L, seed=seed)]
-    statuses: Counter = Counter()
-    found: Counter = Counter()
-    unmatched = 0
-    for k in range(starts):
-        result = run(L, L.model.random_point(seed + 1000 + k, scale), max_iterations=iterations)
-        statuses[result.status] += 1
-        if not result.converged:
-            continue
-        label = classify(L, result.point).label
-        index = hessian_spectrum(L, result.point).index
-        match = "-"
-        for lo, ix, name in analytic:
-            if abs(lo - result.loss) <= 1e-8 * max(1.0, abs(lo)) and (ix is None or ix == index):
-                match = name
-                break
-        else:
-            unmatched += bool(analytic)
-        found[(round(result.loss, 10), index, label, match)] += 1
-    click.echo(f"landscape: {L!r}; finder {finder}, {starts} starts × ≤ {iterations} iterations")
+    columns = ("start", "status", "loss", "index", "label", "analytic class", "seconds")
+    if not as_json:
+        click.echo(f"problem: {spec.describe()}; {L!r}; finder {finder}, {starts} starts × ≤ {iterations} iterations")
+        click.echo(_line(columns))
+    rows, points = [], []
+    started = time.perf_counter()
+    with progress("find", starts) as advance:
+        for k in range(starts):
+            t0 = time.perf_counter()
+            result = run(L, start_point(L, spec.seed + 1000 + k, scale), max_iterations=iterations)
+            row = {"start": k, "status": result.status, "loss": float(result.loss), "index": None,
+                   "label": None, "class": None, "seconds": None}
+            if result.converged:
+                c = classify(L, result.point)
+                row["label"] = c.label
+                row["index"] = None if c.spectrum is None else int(c.spectrum.index)
+                match = analytic_class(L, result.point, eig, seed=spec.seed) if eig is not None else None
+                row["class"] = None if match is None else match.name
+                points.append(result.point)
+            row["seconds"] = round(time.perf_counter() - t0, 3)
+            rows.append(row)
+            advance(1)
+            if not as_json:
+                click.echo(_line([_cell(row[c]) for c in ("start", "status", "loss", "index", "label", "class",
+                                                          "seconds")]))
+    written = _write_found(out, spec, L, rows, points)
+    summary = {"problem": spec.to_dict(), "optimum": L.min_value, "finder": finder, "runs": rows,
+               "best_loss": min((r["loss"] for r in rows if r["status"] == "converged"), default=None),
+               "seconds": time.perf_counter() - started, "written": [str(p) for p in written]}
+    if as_json:
+        emit_json(summary)
+        return
+    statuses = Counter(r["status"] for r in rows)
+    found = Counter((round(r["loss"], 10), r["index"], r["label"], r["class"]) for r in rows if r["label"])
     click.echo("status: " + ", ".join(f"{s} {n}" for s, n in statuses.most_common()))
-    click.echo(f"{'loss':>16}  {'index':>5}  {'count':>5}  {'label':<22} analytic match")
-    for (lo, ix, lab, match), n in sorted(found.items()):
-        click.echo(f"{lo:16.10g}  {ix:5d}  {n:5d}  {lab:<22} {match}")
-    if analytic:
-        click.echo(f"{len(analytic)} analytic critical points; {unmatched} converged run(s) matched none")
+    print_table(("loss", "index", "count", "label", "analytic class"),
+                [(lo, ix, n, lab, cls) for (lo, ix, lab, cls), n in sorted(found.items(), key=lambda kv: kv[0][0])])
+    optimum = L.min_value
+    click.echo(f"optimum {optimum:.10g}" if optimum is not None else "optimum unknown for this landscape")
+    click.echo("wrote " + ", ".join(str(p) for p in written))
 
 
-commands = [classify_command, find_command]
+FIND_WIDTHS = (5, 14, 16, 5, 22, 24, 7)
+
+
+def _line(cells) -> str:
+    """One streamed row in fixed columns (stable for scripts and pipes)."""
+    return "  ".join(str(c).ljust(w) for c, w in zip(cells, FIND_WIDTHS, strict=False)).rstrip()
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return "-" if value is None else str(value)
+
+
+def _write_found(out: Path, spec: ProblemSpec, L: Landscape, rows: list[dict], points: list[np.ndarray]) -> list[Path]:
+    import json
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = [write_problem(spec, out)]
+    if points:
+        losses = [L.value(p) for p in points]
+        np.save(out / "final.npy", points[int(np.argmin(losses))])
+        np.save(out / "points.npy", np.vstack(points))
+        written += [out / "final.npy", out / "points.npy"]
+    (out / "found.json").write_text(json.dumps(rows, indent=1))
+    written.append(out / "found.json")
+    return written
+
+
+@click.command("enumerate")
+@problem_options
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="The most analytic points listed (the count of all of them is printed first).")
+@json_option
+def enumerate_command(limit: int, as_json: bool, **flags) -> None:
+    """Stream the analytic critical points (index sets S of Σ's eigenvectors) with their predicted kinds."""
+    spec = spec_from_flags(flags)
+    if not analytic_available(spec):
+        raise InputError("--model", "analytic critical points are known for deep-linear under the squared loss only")
+    L = build_landscape(spec)
+    eig = sigma_eigensystem(L)
+    model = L.objective.model
+    p = model.max_rank
+    total = count_index_sets(len(eig.positive), p) + (1 if model.depth >= 3 else 0)
+    if not as_json:
+        click.echo(f"problem: {spec.describe()}; {total} analytic critical point class(es) "
+                   f"(Σ_(r≤{p}) C({len(eig.positive)}, r)); listing at most {limit}")
+        click.echo("  ".join(("class", "loss", "predicted", "index")))
+    listed = []
+    for subset in _index_sets(eig.positive, p):
+        if len(listed) >= limit:
+            break
+        pt = critical_point_for(L, subset, seed=spec.seed)
+        listed.append({"class": pt.name, "loss": pt.loss, "predicted": pt.predicted_label,
+                       "index": pt.predicted_index, "degenerate": pt.degenerate})
+        if not as_json:
+            click.echo("  ".join(_cell(listed[-1][c]) for c in ("class", "loss", "predicted", "index")))
+    if as_json:
+        emit_json({"problem": spec.to_dict(), "optimum": L.min_value, "total": total, "points": listed})
+        return
+    if total > len(listed):
+        click.echo(f"… {total - len(listed)} more (raise --limit to list them)")
+
+
+def _index_sets(positive: tuple[int, ...], p: int):
+    for r in range(min(p, len(positive)) + 1):
+        yield from combinations(positive, r)
+
+
+commands = [classify_command, find_command, enumerate_command]

@@ -1,28 +1,27 @@
-"""``spurious landscape``: 1-D and 2-D slices of a loss landscape through a chosen point."""
+"""``spurious landscape``: 1-D and 2-D slices of a loss landscape through a chosen point.
+
+A request whose cost is absurd is refused up front with its estimate: the grid has n^dims points,
+each one evaluation of Φ, timed on the centre before the slice starts.
+"""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import click
 import numpy as np
-from rich.console import Console
 
 from ..errors import InputError
 from ..landscape import Landscape
 from ..slices import given_directions, hessian_directions, random_directions, slice_1d, slice_2d
-from ..sweep import GENERATORS, LOSSES, MODELS, build_landscape
+from ..spec import build_landscape, start_point, write_problem
+from .classify import load_point
+from .options import emit_json, json_option, out_option, problem_options, spec_from_flags, status
 
-
-def parse_widths(text: str) -> tuple[int, ...]:
-    try:
-        widths = tuple(int(w) for w in text.replace(" ", "").split(",") if w)
-    except ValueError:
-        raise InputError("--widths", f"expected comma-separated integers, got {text!r}") from None
-    if len(widths) < 2 or min(widths) < 1:
-        raise InputError("--widths", f"expected at least 2 integers >= 1, got {text!r}")
-    return widths
+MAX_GRID_POINTS = 10**6  # evaluations of Φ in one slice
+MAX_SECONDS = 600.0  # estimated wall time of one slice
 
 
 def global_point(landscape: Landscape) -> np.ndarray:
@@ -52,12 +51,32 @@ def global_point(landscape: Landscape) -> np.ndarray:
 
 def choose_point(landscape: Landscape, point_file: Path | None, at: str, seed: int) -> np.ndarray:
     if point_file is not None:
-        return landscape.point(np.load(point_file), "--point")
+        return load_point(landscape, point_file)
     if at == "origin":
         return np.zeros(landscape.n_params)
     if at == "random":
-        return landscape.model.random_point(seed)
+        return start_point(landscape, seed)
+    if getattr(landscape.model, "kind", None) != "deep-linear":
+        raise InputError("--at", "global is built in closed form for deep-linear only; give --point FILE.npy "
+                         "(e.g. final.npy from train or find)")
     return global_point(landscape)
+
+
+def estimate_cost(landscape: Landscape, center: np.ndarray, n_points: int, dims: int) -> tuple[int, float]:
+    """(grid points, estimated seconds): n^dims evaluations at the timed cost of one (best of 3)."""
+    points = (n_points + (n_points + 1) % 2) ** dims
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        landscape.value(center)
+        best = min(best, time.perf_counter() - t0)
+    return points, points * best
+
+
+def refuse_absurd(points: int, seconds: float, n_points: int, dims: int) -> None:
+    if points > MAX_GRID_POINTS or seconds > MAX_SECONDS:
+        raise InputError("--n", f"{n_points}^{dims} = {points:.3g} grid points, estimated {seconds:.3g} s; refused "
+                         f"(limits {MAX_GRID_POINTS:.0e} points, {MAX_SECONDS:.0f} s): lower --n or --dims")
 
 
 def choose_directions(landscape: Landscape, center: np.ndarray, directions: str, dims: int,
@@ -76,34 +95,32 @@ def choose_directions(landscape: Landscape, center: np.ndarray, directions: str,
 
 
 @click.command("landscape")
-@click.option("--widths", required=True, help="Widths d0,d1,...,dN, e.g. 3,3,3,3.")
-@click.option("--model", type=click.Choice(sorted(MODELS)), default="deep-linear", show_default=True)
-@click.option("--loss", type=click.Choice(sorted(LOSSES)), default="squared", show_default=True)
-@click.option("--generator", type=click.Choice(sorted(GENERATORS)), default="gaussian",
-              show_default=True, help="Data generator.")
-@click.option("--samples", type=int, default=64, show_default=True, help="Samples m.")
-@click.option("--data-seed", type=int, default=0, show_default=True)
+@problem_options
 @click.option("--point", "point_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Centre of the slice: a .npy flat parameter vector.")
+              help="Centre of the slice: a .npy flat parameter vector (e.g. final.npy of train or find).")
 @click.option("--at", type=click.Choice(["origin", "random", "global"]), default="random",
-              show_default=True, help="Centre when no --point is given.")
+              show_default=True, help="Centre when no --point is given (global: deep-linear only).")
 @click.option("--directions", default="random", show_default=True,
               help="random | hessian (λ_min, λ_max eigenvectors) | FILE.npy ((k, P) array).")
 @click.option("--normalisation", type=click.Choice(["filter", "layer", "none"]), default="filter",
               show_default=True, help="Normalisation of random directions.")
 @click.option("--dims", type=click.IntRange(1, 2), default=2, show_default=True)
 @click.option("--span", type=float, default=1.0, show_default=True, help="Grid covers [-span, span].")
-@click.option("--n", "n_points", type=int, default=31, show_default=True, help="Grid points per axis.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("landscape-slice"),
-              show_default=True, help="Folder for slice.png and slice.npz.")
-def landscape(widths: str, model: str, loss: str, generator: str, samples: int, data_seed: int,
-              point_file: Path | None, at: str, directions: str, normalisation: str, dims: int,
-              span: float, n_points: int, seed: int, out: Path) -> None:
-    """A 1-D or 2-D slice of the loss through a point: a PNG and the grid (npz)."""
-    land = build_landscape(model, parse_widths(widths), loss, generator, samples, 0.1, data_seed)
-    center = choose_point(land, point_file, at, seed)
-    D, info = choose_directions(land, center, directions, dims, normalisation, seed)
+@click.option("--n", "n_points", type=click.IntRange(min=3), default=31, show_default=True,
+              help="Grid points per axis.")
+@out_option("landscape-slice")
+@json_option
+def landscape(point_file: Path | None, at: str, directions: str, normalisation: str, dims: int,
+              span: float, n_points: int, out: Path, as_json: bool, **flags) -> None:
+    """A 1-D or 2-D slice of the loss through a point: slice.png, the grid (slice.npz) and problem.toml."""
+    spec = spec_from_flags(flags)
+    land = build_landscape(spec)
+    center = choose_point(land, point_file, at, spec.seed)
+    points, seconds = estimate_cost(land, center, n_points, dims)
+    refuse_absurd(points, seconds, n_points, dims)
+    if seconds > 1.0 and not as_json:
+        status(f"slicing: {points} evaluations of Φ, about {seconds:.0f} s…")
+    D, info = choose_directions(land, center, directions, dims, normalisation, spec.seed)
     info |= {"at": str(point_file) if point_file else at, "landscape": repr(land)}
     if dims == 1:
         sl = slice_1d(land, center, D[0], span, n_points, info)
@@ -116,12 +133,22 @@ def landscape(widths: str, model: str, loss: str, generator: str, samples: int, 
     if "eigenvalues" in info:
         pairs = zip(info["labels"], info["eigenvalues"], strict=True)
         title += " (" + ", ".join(f"{lab} = {v:.3g}" for lab, v in pairs) + ")"
-    spec = sl.to_series(title=title)
-    (out / "slice.png").write_bytes(render_specs([spec]))
+    spec_plot = sl.to_series(title=title)
+    write_problem(spec, out)
+    (out / "slice.png").write_bytes(render_specs([spec_plot]))
     sl.save(out / "slice.npz")
     (out / "slice.json").write_text(json.dumps(sl.info, indent=1, default=float))
-    Console().print(f"Φ(centre) = {sl.center_value:.6g}; grid min {np.min(sl.values):.6g}, "
-                    f"max {np.max(sl.values):.6g}; wrote {out / 'slice.png'}, {out / 'slice.npz'}")
+    files = [str(out / n) for n in ("problem.toml", "slice.png", "slice.npz", "slice.json")]
+    summary = {"problem": spec.to_dict(), "optimum": land.min_value, "center_value": sl.center_value,
+               "grid_min": float(np.min(sl.values)), "grid_max": float(np.max(sl.values)), "files": files}
+    if as_json:
+        emit_json(summary)
+        return
+    click.echo(f"problem: {spec.describe()}")
+    optimum = "unknown" if land.min_value is None else f"{land.min_value:.10g}"
+    click.echo(f"Φ(centre) = {sl.center_value:.10g}; grid min {np.min(sl.values):.6g}, max {np.max(sl.values):.6g}; "
+               f"optimum {optimum}")
+    click.echo("wrote " + ", ".join(files))
 
 
 commands = [landscape]

@@ -1,7 +1,10 @@
-"""``spurious train``: run GD, SGD or perturbed GD on a deep linear net and save the trajectory.
+"""``spurious train``: run GD, SGD or perturbed GD on any problem and save where it ends.
 
-Writes ``trajectory.parquet`` (step, loss, grad_norm), ``summary.json`` and ``trajectory.png``
-(loss − f* and ‖∇f‖ against the step, with ε and the Thm 6.7 step bound 2(f(w₀) − f*)/(ηε²)).
+Writes ``final.npy`` (the last point: reopen it with ``spurious classify --problem
+OUT/problem.toml --point OUT/final.npy``), ``trajectory.parquet`` (step, loss, grad_norm),
+``trajectory.png`` (loss − f* and ‖∇f‖ against the step, with ε and the Thm 6.7 step bound
+2(f(w₀) − f*)/(ηε²)), ``summary.json`` and ``problem.toml``. ``--lr 1/beta`` (the default) takes
+the step η = 1/β of Thm 6.7 (`004_…` §6.2), β = max ‖∇²f‖₂ estimated on a ball around w₀ and printed.
 """
 
 from __future__ import annotations
@@ -12,51 +15,43 @@ from pathlib import Path
 import click
 import numpy as np
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..data import gaussian_teacher, logistic_teacher, softmax_teacher, whitened_teacher
 from ..errors import InputError
 from ..landscape import Landscape
-from ..losses import LOSSES, make_loss
-from ..models.deep_linear import DeepLinear, check_widths
 from ..optim import estimate_beta, estimate_rho, gd, gd_step_bound, pgd, sgd
 from ..result import Result
+from ..spec import build_landscape, start_point, write_problem
+from .options import emit_json, json_option, out_option, problem_options, progress, spec_from_flags
 
-GENERATORS = ("gaussian", "whitened", "logistic", "softmax")
+BETA_SAFETY = 1.25  # η = 1/(1.25 β̂): the sampled β̂ is a lower estimate of the sup over the ball
 
 
-def parse_widths(text: str) -> tuple[int, ...]:
+def parse_lr(text: str) -> float | None:
+    """"1/beta" → None (η = 1/β estimated); a number > 0 otherwise."""
+    if str(text).strip().lower() in ("1/beta", "1/β"):
+        return None
     try:
-        widths = tuple(int(part) for part in text.split(",") if part.strip())
+        lr = float(text)
     except ValueError:
-        raise InputError("--widths", f"expected comma-separated integers like 8,8,8, got {text!r}") from None
-    return check_widths(widths, "--widths")
-
-
-def make_data(generator: str, widths: tuple[int, ...], m: int, seed: int):
-    d0, dN = widths[0], widths[-1]
-    if m < 1:
-        raise InputError("--m", f"expected an integer >= 1, got {m}")
-    if generator == "gaussian":
-        return gaussian_teacher(d0, dN, m, seed=seed)
-    if generator == "whitened":
-        return whitened_teacher(d0, dN, m, seed=seed)
-    if generator == "logistic":
-        if dN != 1:
-            raise InputError("--widths", "the logistic generator needs one output (last width 1)")
-        return logistic_teacher(d0, m, seed=seed)
-    if generator == "softmax":
-        return softmax_teacher(d0, dN, m, seed=seed)
-    raise InputError("--generator", f"unknown generator {generator!r}; expected one of {GENERATORS}")
-
-
-def check_inputs(lr: float, eps: float | None, delta: float, steps: int) -> None:
+        raise InputError("--lr", f"expected a step size > 0 or 1/beta, got {text!r}") from None
     if not np.isfinite(lr) or lr <= 0:
-        raise InputError("--lr", f"expected a step size > 0, got {lr}")
+        raise InputError("--lr", f"expected a step size > 0 or 1/beta, got {text}")
+    return lr
+
+
+def estimate_step(landscape: Landscape, x0: np.ndarray, seed: int) -> tuple[float, float, str]:
+    """(η, β, region): η = 1/β with β estimated (safety factor BETA_SAFETY) on B(x0, max(1, ‖x0‖/2))."""
+    radius = max(1.0, 0.5 * float(np.linalg.norm(x0)))
+    est = estimate_beta(landscape, x0, radius, seed=seed, safety=BETA_SAFETY)
+    beta = max(est.value, 1e-300)
+    return 1.0 / beta, beta, est.region
+
+
+def check_inputs(eps: float | None, delta: float, steps: int) -> None:
     if eps is not None and (not np.isfinite(eps) or eps <= 0):
         raise InputError("--eps", f"expected ε > 0, got {eps}")
     if not 0 < delta < 1:
-        raise InputError("--delta", f"expected δ in the open interval (0, 1), got {delta}")
+        raise InputError("--pgd-delta", f"expected δ in the open interval (0, 1), got {delta}")
     if steps < 0:
         raise InputError("--steps", f"expected an integer >= 0, got {steps}")
 
@@ -103,74 +98,82 @@ def save_parquet(result: Result, path: Path) -> None:
 
 
 @click.command("train")
-@click.option("--widths", default="8,8,8", show_default=True, help="Layer widths d0,...,dN.")
-@click.option("--loss", "loss_name", type=click.Choice(sorted(LOSSES)), default="squared", show_default=True)
-@click.option("--mean/--sum", default=True, show_default=True, help="Average the loss over samples.")
-@click.option("--generator", type=click.Choice(GENERATORS), default="gaussian", show_default=True)
-@click.option("--m", type=int, default=200, show_default=True, help="Number of samples.")
+@problem_options
 @click.option("--algorithm", type=click.Choice(("gd", "sgd", "pgd")), default="gd", show_default=True)
 @click.option("--steps", type=int, default=1000, show_default=True, help="Steps (PGD: the most steps).")
-@click.option("--lr", type=float, default=0.01, show_default=True, help="Step size η (GD, SGD).")
+@click.option("--lr", default="1/beta", show_default=True,
+              help="Step size η (GD, SGD): a number, or 1/beta (β estimated around the start and printed).")
 @click.option("--batch-size", type=int, default=1, show_default=True, help="SGD mini-batch size.")
 @click.option("--eps", type=float, default=None, help="ε of Thm 6.7 / PGD [default: 1e-3·‖∇f(w₀)‖].")
-@click.option("--delta", type=float, default=0.1, show_default=True, help="PGD failure probability δ.")
+@click.option("--pgd-delta", type=float, default=0.1, show_default=True, help="PGD failure probability δ.")
 @click.option("--c", "c_const", type=float, default=0.5, show_default=True, help="PGD constant c.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("spurious-train"),
-              show_default=True)
-def train(widths: str, loss_name: str, mean: bool, generator: str, m: int, algorithm: str, steps: int,
-          lr: float, batch_size: int, eps: float | None, delta: float, c_const: float, seed: int,
-          out: Path) -> None:
-    """Train a deep linear network with GD, SGD or perturbed GD and save its trajectory."""
-    check_inputs(lr, eps, delta, steps)
-    w = parse_widths(widths)
-    model = DeepLinear(w)
-    data = make_data(generator, w, m, seed)
-    landscape = Landscape(model, make_loss(loss_name, mean=mean), data)
-    x0 = model.random_point(seed)
+@out_option("spurious-train")
+@json_option
+def train(algorithm: str, steps: int, lr: str, batch_size: int, eps: float | None, pgd_delta: float,
+          c_const: float, out: Path, as_json: bool, **flags) -> None:
+    """Train any model with GD, SGD or perturbed GD; save final.npy, the trajectory, a plot and problem.toml."""
+    spec = spec_from_flags(flags)
+    check_inputs(eps, pgd_delta, steps)
+    step = parse_lr(lr)
+    landscape = build_landscape(spec)
+    x0 = start_point(landscape, spec.seed)
     f0, g0 = landscape.value_and_gradient(x0)
     eps = float(eps) if eps is not None else 1e-3 * max(float(np.linalg.norm(g0)), 1e-12)
-    console = Console()
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
-        task = bar.add_task(algorithm, total=steps)
+    beta, region = None, None
+    if step is None and algorithm != "pgd":
+        step, beta, region = estimate_step(landscape, x0, spec.seed)
+    with progress(algorithm, steps) as advance:
+        done = [0]
 
-        def progress(t: int) -> None:
-            if t % 25 == 0 or t == steps:
-                bar.update(task, completed=t)
+        def report(t: int) -> None:
+            advance(t - done[0])
+            done[0] = t
 
         if algorithm == "gd":
-            result = gd(landscape, x0, lr=lr, steps=steps, eps=eps, progress=progress)
+            result = gd(landscape, x0, lr=step, steps=steps, eps=eps, progress=report)
         elif algorithm == "sgd":
-            result = sgd(landscape, x0, lr=lr, steps=steps, batch_size=batch_size, seed=seed,
-                         log_every=max(steps // 500, 1), progress=progress)
+            result = sgd(landscape, x0, lr=step, steps=steps, batch_size=batch_size, seed=spec.seed,
+                         log_every=max(steps // 500, 1), progress=report)
         else:
             radius = max(1.0, 0.5 * float(np.linalg.norm(x0)))
-            beta = estimate_beta(landscape, x0, radius, seed=seed, safety=1.25)
-            rho = estimate_rho(landscape, x0, radius, seed=seed, safety=1.25)
+            est = estimate_beta(landscape, x0, radius, seed=spec.seed, safety=BETA_SAFETY)
+            rho = estimate_rho(landscape, x0, radius, seed=spec.seed, safety=BETA_SAFETY)
+            beta, region = est.value, est.region
             f_star = landscape.min_value
             delta_f = max(f0 - (f_star if f_star is not None else 0.0), 1e-12)
-            result = pgd(landscape, x0, beta=beta.value, rho=max(rho.value, 1e-12), eps=eps, c=c_const,
-                         delta=delta, delta_f=delta_f, max_steps=steps, seed=seed, progress=progress)
-            result.info["constants_region"] = beta.region
+            result = pgd(landscape, x0, beta=beta, rho=max(rho.value, 1e-12), eps=eps, c=c_const,
+                         delta=pgd_delta, delta_f=delta_f, max_steps=steps, seed=spec.seed, progress=report)
+            result.info["constants_region"] = region
     f_star = landscape.min_value
-    eta = float(result.info.get("lr", result.info.get("params", {}).get("lr", lr)))
-    bound = gd_step_bound(f0, min(f_star, f0), eta, eps) if f_star is not None else None
+    eta = float(result.info.get("lr", result.info.get("params", {}).get("lr", step or 0.0)))
+    bound = gd_step_bound(f0, min(f_star, f0), eta, eps) if (f_star is not None and eta > 0) else None
     out.mkdir(parents=True, exist_ok=True)
+    write_problem(spec, out)
+    np.save(out / "final.npy", result.point)
     save_parquet(result, out / "trajectory.parquet")
     plot_trajectory(result, out / "trajectory.png", f_star, eps, bound)
-    summary = {"widths": w, "loss": loss_name, "generator": generator, "m": m, "algorithm": algorithm,
-               "seed": seed, "status": result.status, "iterations": result.iterations,
-               "loss_final": result.loss, "grad_norm_final": result.grad_norm, "f_star": f_star,
-               "eps": eps, "thm67_bound": bound, "warnings": result.warnings, "method": result.method}
+    summary = {"problem": spec.to_dict(), "algorithm": algorithm, "status": result.status,
+               "iterations": result.iterations, "loss_final": result.loss, "grad_norm_final": result.grad_norm,
+               "optimum": f_star, "gap": None if f_star is None else result.loss - f_star, "lr": eta,
+               "beta": beta, "beta_region": region, "eps": eps, "thm67_bound": bound,
+               "warnings": result.warnings, "method": result.method,
+               "files": [str(out / n) for n in ("problem.toml", "final.npy", "trajectory.parquet",
+                                                "trajectory.png", "summary.json")]}
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
+    if as_json:
+        emit_json(summary)
+        return
+    console = Console(soft_wrap=True)
+    console.print(f"problem: {spec.describe()}")
+    if beta is not None:
+        console.print(f"β ≈ {beta:.6g} (estimated on {region}); η = {eta:.6g}")
     console.print(result.summary())
     if f_star is not None:
-        console.print(f"f* = {f_star:.6g} (gap {result.loss - f_star:.3g}); ε = {eps:.3g}; "
-                      f"Thm 6.7 bound {bound:.4g} steps (valid for η ≤ 1/β)")
+        console.print(f"f* = {f_star:.10g} (gap {result.loss - f_star:.3g}); ε = {eps:.3g}"
+                      + (f"; Thm 6.7 bound {bound:.4g} steps (valid for η ≤ 1/β)" if bound is not None else ""))
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
-    console.print(f"wrote {out / 'trajectory.parquet'}, {out / 'trajectory.png'}, {out / 'summary.json'}")
+    console.print("wrote " + ", ".join(summary["files"]))
 
 
 commands = [train]

@@ -104,12 +104,18 @@ def test_gradient_flat_point_is_reported_as_such():
     L = Landscape.from_objective(FlatGradient())
     flat = gradient_flatness(L, np.array([0.3, 0.0]))
     assert flat["flat"] and flat["residual"] == 0.0
-    exact = newton_mr(L, np.array([0.3, 0.5]), max_iterations=20, inner="krylov-pinv")
+    exact = newton_mr(L, np.array([0.3, 0.5]), max_iterations=20, inner="krylov-pinv", escape=False)
     assert exact.status == "gradient-flat", exact.summary()
     assert np.allclose(exact.point, [0.3, 0.0])
     assert classify(L, exact.point).label == "not critical"
     # scipy's MINRES leaves the minimum-length solution on this incompatible system, but the
     # run still ends as gradient-flat and is never labelled critical
-    loose = newton_mr(L, np.array([0.3, 0.5]), max_iterations=20)
+    loose = newton_mr(L, np.array([0.3, 0.5]), max_iterations=20, escape=False)
     assert loose.status == "gradient-flat"
     assert classify(L, loose.point).label in ("not critical", "inconclusive")
+    # with the escape (the default) the run leaves the flat point downhill in Φ, and still
+    # reports gradient-flat: Φ = x + y²/2 has no critical point at all
+    escaped = newton_mr(L, np.array([0.3, 0.0]), max_iterations=20)
+    assert escaped.status == "gradient-flat" and escaped.info["escapes"]
+    assert all(e["loss_after"] < e["loss_before"] for e in escaped.info["escapes"])
+    assert escaped.loss < 0.3

@@ -26,6 +26,12 @@ class Result:
     method : name of the method and its key settings.
     log : per-iteration records, column name → list (e.g. "loss", "grad_norm").
     info : anything else (bounds, thresholds, warnings), JSON-able.
+    warnings : what went wrong along the way without ending the run.
+    message : which stopping rule fired, in words (e.g. "‖∇Φ‖ ≤ gtol = 1e-08 at iteration 12").
+    evaluations : how many times each oracle was called: "value_and_gradient", "hvp" (one
+        per Hessian–vector product, k for a batch of k), …
+    iterates : (n, P) points recorded every ``record_every`` iterations (None when not asked).
+    iterate_steps : the iteration numbers of the rows of ``iterates``.
     """
 
     point: np.ndarray
@@ -37,6 +43,10 @@ class Result:
     log: dict[str, list[float]] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    message: str = ""
+    evaluations: dict[str, int] = field(default_factory=dict)
+    iterates: np.ndarray | None = field(default=None, repr=False)
+    iterate_steps: list[int] = field(default_factory=list)
 
     @property
     def grad_norm(self) -> float:
@@ -47,5 +57,6 @@ class Result:
         return self.status == "converged"
 
     def summary(self) -> str:
-        return (f"{self.method}: {self.status} after {self.iterations} iterations, "
+        text = (f"{self.method}: {self.status} after {self.iterations} iterations, "
                 f"loss {self.loss:.6g}, ‖∇f‖ {self.grad_norm:.3g}")
+        return f"{text} ({self.message})" if self.message else text

@@ -25,26 +25,77 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.sparse.linalg import LinearOperator, eigsh, minres
+from scipy.sparse.linalg import ArpackError, LinearOperator
 
-from ..result import Result
+from ..errors import InputError
+from ..linalg import krylov_pinv_solve, minres_solve, spectral_norm
+from ..optim._trajectory import IterateRecorder
+from ..result import Result, Status
 from ..tolerances import DEFAULT, Tolerances
 from .classify import gradient_tolerance
 
 __all__ = ["newton_mr", "damped_newton", "gradient_norm_minimisation", "levenberg_marquardt",
-           "gradient_flatness", "FINDERS"]
+           "gradient_flatness", "FINDERS", "krylov_pinv_solve", "minres_shifted"]
 
-Step = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, int]]
+Step = Callable[["_Oracle", np.ndarray, np.ndarray], tuple[np.ndarray, int]]
+
+# Numerical failures a finder turns into a status instead of raising (the finder contract).
+NUMERICAL_FAILURES = (ArithmeticError, np.linalg.LinAlgError, ArpackError, InputError, ValueError)
+
+# Gradient-flat escape (Newton-MR): a stall is ‖∇Φ‖² not halved over STALL_WINDOW iterations
+# (or a failed line search) at a point whose flatness residual is ≤ ESCAPE_FLATNESS; the
+# escape takes ESCAPE_STEPS gradient steps on Φ (Armijo backtracking), at most MAX_ESCAPES times.
+STALL_WINDOW = 25
+ESCAPE_FLATNESS = 1e-2
+ESCAPE_STEPS = 10
+MAX_ESCAPES = 8
 
 
-def _hessian_norm(landscape, theta: np.ndarray) -> float:
-    P = landscape.n_params
-    if P <= 50:
-        return float(np.linalg.norm(landscape.hessian(theta), 2))
-    op = landscape.hessian_operator(theta)
-    lam = eigsh(op, k=1, which="LM", tol=1e-3, return_eigenvectors=False,
-                v0=np.ones(P), maxiter=20 * P)
-    return float(abs(lam[0]))
+class _Oracle:
+    """The landscape's objective on validated points, counting evaluations; never raises on NaN."""
+
+    def __init__(self, landscape):
+        self.objective = landscape.objective
+        self.n_params = landscape.n_params
+        self.counts = {"value_and_gradient": 0, "hvp": 0}
+
+    def value_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        self.counts["value_and_gradient"] += 1
+        if not np.all(np.isfinite(theta)):
+            return float("nan"), np.full(theta.shape, np.nan)
+        try:
+            with np.errstate(all="ignore"):
+                f, g = self.objective.value_and_gradient(theta)
+        except ArithmeticError:  # e.g. OverflowError from Python float powers
+            return float("nan"), np.full(theta.shape, np.nan)
+        return float(f), np.asarray(g, dtype=np.float64)
+
+    def hvp(self, theta: np.ndarray, v: np.ndarray) -> np.ndarray:
+        self.counts["hvp"] += 1 if v.ndim == 1 else v.shape[0]
+        if not (np.all(np.isfinite(theta)) and np.all(np.isfinite(v))):
+            return np.full(v.shape, np.nan)
+        try:
+            with np.errstate(all="ignore"):
+                return np.asarray(self.objective.hvp(theta, v), dtype=np.float64)
+        except ArithmeticError:
+            return np.full(v.shape, np.nan)
+
+    def operator(self, theta: np.ndarray) -> LinearOperator:
+        P = self.n_params
+        return LinearOperator((P, P), matvec=lambda v: self.hvp(theta, np.ravel(v)),
+                              rmatvec=lambda v: self.hvp(theta, np.ravel(v)),
+                              matmat=lambda V: self.hvp(theta, np.asarray(V).T).T, dtype=np.float64)
+
+
+def _flatness(oracle: _Oracle, theta: np.ndarray, g: np.ndarray, tolerances: Tolerances) -> dict[str, float | bool]:
+    gn = float(np.linalg.norm(g))
+    hg = float(np.linalg.norm(oracle.hvp(theta, g)))
+    hn = spectral_norm(oracle.operator(theta))
+    r = hg / (hn * gn) if hn > 0 and gn > 0 else 0.0
+    if not np.isfinite(r):
+        r = float("inf")
+    return {"residual": r, "grad_norm": gn, "hg_norm": hg, "hessian_norm": hn,
+            "flat": bool(gn > 0 and r <= tolerances.gradient_flat)}
 
 
 def gradient_flatness(landscape, point: object, tolerances: Tolerances = DEFAULT) -> dict[str, float | bool]:
@@ -54,134 +105,185 @@ def gradient_flatness(landscape, point: object, tolerances: Tolerances = DEFAULT
     and gradient-norm minimisation stall there although the point is not critical.
     """
     theta = landscape.point(point)
-    g = landscape.gradient(theta)
-    gn = float(np.linalg.norm(g))
-    hg = float(np.linalg.norm(landscape.hvp(theta, g)))
-    hn = _hessian_norm(landscape, theta)
-    r = hg / (hn * gn) if hn > 0 and gn > 0 else 0.0
-    return {"residual": r, "grad_norm": gn, "hg_norm": hg, "hessian_norm": hn,
-            "flat": bool(gn > 0 and r <= tolerances.gradient_flat)}
+    oracle = _Oracle(landscape)
+    return _flatness(oracle, theta, oracle.value_and_gradient(theta)[1], tolerances)
+
+
+def _sq(v: np.ndarray) -> float:
+    with np.errstate(all="ignore"):
+        return float(v @ v)
 
 
 def _finite(*xs) -> bool:
     return all(np.all(np.isfinite(x)) for x in xs)
 
 
+class _FinderRun:
+    """State of one finder run: the current point, the log, the counts, the escapes."""
+
+    def __init__(self, landscape, x0: object, method: str, tolerances: Tolerances, record_every: int):
+        self.theta = landscape.point(x0, "x0").copy()
+        self.oracle = _Oracle(landscape)
+        self.method = method
+        self.tolerances = tolerances
+        self.log: dict[str, list[float]] = {"loss": [], "grad_norm_sq": [], "step": [], "inner_iterations": []}
+        self.warnings: list[str] = []
+        self.info: dict = {}
+        self.recorder = IterateRecorder(record_every)
+        self.escapes: list[dict] = []
+        self.iteration = 0
+        self.f, self.g = self.oracle.value_and_gradient(self.theta)
+
+    @property
+    def gsq(self) -> float:
+        return _sq(self.g)
+
+    def result(self, status: Status, message: str) -> Result:
+        f, gsq = self.f, self.gsq
+        if not (np.isfinite(f) and np.isfinite(gsq)):
+            f, gsq = float("inf"), float("inf")
+        if self.escapes:
+            self.info["escapes"] = self.escapes
+        self.recorder.record(self.iteration, self.theta, force=True)
+        return Result(self.theta, float(f), gsq, self.iteration, status, self.method, self.log, self.info,
+                      self.warnings, message=message, evaluations=dict(self.oracle.counts),
+                      iterates=self.recorder.array(), iterate_steps=self.recorder.steps)
+
+    def stalled_over_window(self) -> bool:
+        """‖∇Φ‖² not halved over the last STALL_WINDOW iterations (since the last escape)."""
+        since = self.escapes[-1]["iteration"] if self.escapes else 0
+        hist = self.log["grad_norm_sq"]
+        if self.iteration - since < STALL_WINDOW or len(hist) <= STALL_WINDOW:
+            return False
+        return hist[-1] > 0.5 * hist[-1 - STALL_WINDOW]
+
+    def escape(self) -> bool:
+        """Leave a gradient-flat region: gradient steps on Φ with Armijo backtracking.
+
+        At a gradient-flat point ∇Φ ∈ ker ∇²Φ, so every Newton-type direction and −∇(½‖∇Φ‖²) =
+        −H∇Φ vanish along ∇Φ, while Φ itself still decreases along −∇Φ (the point is not
+        critical): the restart along the gradient-flat direction of Frye et al. (2021, §4).
+        Returns False (nothing done) when the point is not gradient-flat or the budget is spent.
+        """
+        if len(self.escapes) >= MAX_ESCAPES or self.gsq == 0:
+            return False
+        flat = _flatness(self.oracle, self.theta, self.g, self.tolerances)
+        if not flat["residual"] <= ESCAPE_FLATNESS:
+            return False
+        alpha = 1.0 / max(flat["hessian_norm"], 1e-300)
+        f_start, taken = self.f, 0
+        for _ in range(ESCAPE_STEPS):
+            gsq = self.gsq
+            for _halving in range(60):
+                trial = self.theta - alpha * self.g
+                f_new, g_new = self.oracle.value_and_gradient(trial)
+                if _finite(f_new, g_new) and f_new <= self.f - 1e-4 * alpha * gsq:
+                    self.theta, self.f, self.g = trial, f_new, g_new
+                    taken += 1
+                    alpha *= 2.0
+                    break
+                alpha *= 0.5
+            else:
+                break
+        self.escapes.append({"iteration": self.iteration, "flatness": flat["residual"], "gradient_steps": taken,
+                             "loss_before": f_start, "loss_after": self.f})
+        return taken > 0
+
+
 def _run(landscape, x0: object, direction: Step, method: str, *, max_iterations: int, gtol: float | None,
          tolerances: Tolerances, rho: float = 1e-4, min_step: float = 1e-10, max_step: float = 1.0,
-         adaptive: bool = False) -> Result:
-    """Shared loop: direction p, then backtracking on ‖∇Φ‖² with Armijo slope ⟨p, Hg⟩."""
-    theta = landscape.point(x0, "x0")
-    log: dict[str, list[float]] = {"loss": [], "grad_norm_sq": [], "step": [], "inner_iterations": []}
-    warnings: list[str] = []
-    with np.errstate(all="ignore"):
-        f, g = landscape.value_and_gradient(theta)
-        if not _finite(f, g):
-            return Result(theta, float(f), float("nan"), 0, "diverged", method, log,
-                          {"reason": "non-finite loss or gradient at x0"})
-        status, it, alpha = "max-iterations", 0, max_step
-        tol0 = gradient_tolerance(f, tolerances)
-        for it in range(max_iterations):
-            gsq = float(g @ g)
-            log["loss"].append(float(f))
-            log["grad_norm_sq"].append(gsq)
-            tol = gtol if gtol is not None else min(tol0, gradient_tolerance(f, tolerances))
-            if gsq <= tol * tol:
-                status = "converged"
-                break
-            p, inner = direction(theta, g)
-            Hg = landscape.hvp(theta, g)
+         adaptive: bool = False, escape: bool = False, record_every: int = 0) -> Result:
+    """Shared loop: direction p, then backtracking on ‖∇Φ‖² with Armijo slope ⟨p, Hg⟩.
+
+    Never raises on numerical trouble (the finder contract): a non-finite value ends the run as
+    "diverged", a failed line search as "stalled" (or "gradient-flat" when the point is), any
+    numerical exception inside as "stalled" with the exception in the message.
+    """
+    run = _FinderRun(landscape, x0, method, tolerances, record_every)
+    if not _finite(run.f, run.g):
+        return run.result("diverged", "non-finite loss or gradient at x0")
+    tol0 = gradient_tolerance(run.f, tolerances)
+    try:
+        with np.errstate(all="ignore"):
+            status, message = _iterate(run, direction, max_iterations=max_iterations, gtol=gtol, tol0=tol0,
+                                       rho=rho, min_step=min_step, max_step=max_step, adaptive=adaptive,
+                                       escape=escape)
+    except NUMERICAL_FAILURES as exc:
+        status, message = "stalled", f"numerical failure at iteration {run.iteration}: {type(exc).__name__}: {exc}"
+    run.info["gtol"] = gtol if gtol is not None else min(tol0, gradient_tolerance(run.f, tolerances))
+    if status in ("max-iterations", "stalled") and run.gsq > 0 and _finite(run.f, run.g):
+        try:
+            flat = _flatness(run.oracle, run.theta, run.g, tolerances)
+        except NUMERICAL_FAILURES:
+            flat = None
+        if flat is not None:
+            run.info["gradient_flatness"] = flat
+            if flat["flat"]:
+                status = "gradient-flat"
+                message += (f"; the point is gradient-flat (‖H∇Φ‖/(‖H‖‖∇Φ‖) = {flat['residual']:.2e} ≤ "
+                            f"{tolerances.gradient_flat:g}): not a critical point")
+    return run.result(status, message)
+
+
+def _iterate(run: _FinderRun, direction: Step, *, max_iterations: int, gtol: float | None, tol0: float,
+             rho: float, min_step: float, max_step: float, adaptive: bool, escape: bool) -> tuple[Status, str]:
+    alpha = max_step
+    oracle = run.oracle
+    for it in range(max_iterations + 1):
+        run.iteration = it
+        gsq = run.gsq
+        run.log["loss"].append(run.f)
+        run.log["grad_norm_sq"].append(gsq)
+        run.recorder.record(it, run.theta)
+        tol = gtol if gtol is not None else min(tol0, gradient_tolerance(run.f, run.tolerances))
+        gn = float(np.linalg.norm(run.g))  # scaled 2-norm: no overflow where ‖g‖² would
+        if gn <= tol:
+            return "converged", f"‖∇Φ‖ = {gn:.3e} ≤ gtol = {tol:.1e} at iteration {it}"
+        if it == max_iterations:
+            return "max-iterations", f"‖∇Φ‖ = {gn:.3e} > gtol = {tol:.1e} after {it} iterations"
+        if escape and run.stalled_over_window() and run.escape():
+            continue
+        p, inner = direction(oracle, run.theta, run.g)
+        Hg = oracle.hvp(run.theta, run.g)
+        if not _finite(p, Hg):
+            return "diverged", f"non-finite search direction at iteration {it}"
+        with np.errstate(all="ignore"):
             slope = float(p @ Hg)
-            if not _finite(p, Hg):
-                status = "diverged"
-                break
-            if slope >= 0:  # not a descent direction of ‖g‖²: fall back to −Hg
-                p, slope = -Hg, -float(Hg @ Hg)
-                warnings.append(f"iteration {it}: inner direction not a descent direction of ‖∇Φ‖²")
-            if slope == 0.0:  # Hg = 0: no first-order decrease of ‖∇Φ‖² exists (gradient-flat)
-                status = "stalled"
-                break
+        if slope >= 0:  # not a descent direction of ‖g‖²: fall back to −Hg
+            p, slope = -Hg, -_sq(Hg)
+            run.warnings.append(f"iteration {it}: inner direction not a descent direction of ‖∇Φ‖²")
+        accepted = False
+        if slope < 0.0:  # slope = 0: Hg = 0, no first-order decrease of ‖∇Φ‖² exists (gradient-flat)
             alpha = min(max_step, 2 * alpha) if adaptive else max_step
-            accepted = False
             while alpha >= min_step:
-                trial = theta + alpha * p
-                f_new, g_new = landscape.value_and_gradient(trial)
-                if _finite(f_new, g_new) and float(g_new @ g_new) <= gsq + 2 * rho * alpha * slope:
+                trial = run.theta + alpha * p
+                f_new, g_new = oracle.value_and_gradient(trial)
+                if _finite(f_new, g_new) and _sq(g_new) <= gsq + 2 * rho * alpha * slope:
                     accepted = True
                     break
                 alpha *= 0.5
-            log["step"].append(alpha if accepted else 0.0)
-            log["inner_iterations"].append(float(inner))
-            if not accepted:
-                status = "stalled"
-                if not _finite(f_new, g_new) and alpha < min_step:
-                    status = "diverged" if not _finite(theta + max_step * p) else "stalled"
-                break
-            theta, f, g = trial, f_new, g_new
-        else:
-            it = max_iterations
-        gsq = float(g @ g)
-    info: dict = {"gtol": gtol if gtol is not None else min(tol0, gradient_tolerance(f, tolerances))}
-    if status in ("max-iterations", "stalled") and gsq > 0:
-        flat = gradient_flatness(landscape, theta, tolerances)
-        info["gradient_flatness"] = flat
-        if flat["flat"]:
-            status = "gradient-flat"
-    return Result(theta, float(f), gsq, it, status, method, log, info, warnings)
+        run.log["step"].append(alpha if accepted else 0.0)
+        run.log["inner_iterations"].append(float(inner))
+        if accepted:
+            run.theta, run.f, run.g = trial, f_new, g_new
+            continue
+        if escape and run.escape():
+            continue
+        if slope == 0.0:
+            return "stalled", f"∇²Φ∇Φ = 0 at iteration {it}: no descent direction of ‖∇Φ‖²"
+        return "stalled", f"line search on ‖∇Φ‖² found no decrease down to step {min_step:g} at iteration {it}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _minres(op: LinearOperator, rhs: np.ndarray, rtol: float, maxiter: int) -> tuple[np.ndarray, int]:
-    count = [0]
-
-    def cb(_x: np.ndarray) -> None:
-        count[0] += 1
-
-    x, _ = minres(op, rhs, rtol=rtol, maxiter=maxiter, callback=cb)
-    return x, count[0]
-
-
-def krylov_pinv_solve(op: LinearOperator, b: np.ndarray, *, maxiter: int, rtol: float = 1e-10,
-                      rcond: float = 1e-10) -> tuple[np.ndarray, int]:
-    """Minimum-length least-squares solution of H x = b in the Krylov space (what MINRES-QLP targets).
-
-    Lanczos with full reorthogonalisation builds H V_k = V_{k+1} T̄_k; x = V_k y with y the
-    truncated-SVD (``rcond``, relative) minimum-norm solution of min ‖T̄_k y − ‖b‖e₁‖. Stops at
-    relative residual ``rtol``, on stagnation (incompatible system: b ∉ range H), at an
-    invariant subspace, or after ``maxiter`` products. Cost: k HVPs + O(k² P).
-    """
-    beta0 = float(np.linalg.norm(b))
-    P = b.size
-    if beta0 == 0:
-        return np.zeros(P), 0
-    V = np.zeros((min(maxiter, P) + 1, P))
-    V[0] = b / beta0
-    T = np.zeros((V.shape[0], V.shape[0] - 1))
-    last, x, k = np.inf, np.zeros(P), 0
-    for k in range(V.shape[0] - 1):
-        w = op.matvec(V[k])
-        for _ in range(2):  # full reorthogonalisation, twice is enough
-            c = V[: k + 1] @ w
-            w = w - V[: k + 1].T @ c
-            T[: k + 1, k] += c
-        beta = float(np.linalg.norm(w))
-        T[k + 1, k] = beta
-        rhs = np.zeros(k + 2)
-        rhs[0] = beta0
-        y = np.linalg.lstsq(T[: k + 2, : k + 1], rhs, rcond=rcond)[0]
-        res = float(np.linalg.norm(T[: k + 2, : k + 1] @ y - rhs))
-        x = V[: k + 1].T @ y
-        if res <= rtol * beta0 or beta <= 1e-13 * max(1.0, float(np.abs(T[: k + 2, : k + 1]).max())):
-            break
-        if abs(last - res) <= 1e-10 * res:
-            break
-        last = res
-        V[k + 1] = w / beta
-    return x, k + 1
+def minres_shifted(op: LinearOperator, rhs: np.ndarray, shift: float, rtol: float,
+                   maxiter: int) -> tuple[np.ndarray, int]:
+    """Solve (H + shift·I) x = rhs by MINRES (see :func:`spurious.linalg.minres_solve`)."""
+    return minres_solve(op, rhs, shift=shift, rtol=rtol, maxiter=maxiter)
 
 
 def newton_mr(landscape, x0: object, *, max_iterations: int = 500, gtol: float | None = None,
               inner_rtol: float = 1e-4, inner_maxiter: int | None = None, inner: str = "minres",
-              tolerances: Tolerances = DEFAULT) -> Result:
+              escape: bool = True, record_every: int = 0, tolerances: Tolerances = DEFAULT) -> Result:
     """Newton-MR: p ≈ −H⁺∇Φ, backtracking on ‖∇Φ‖² (Roosta et al. 2018, Alg. 1).
 
     ``inner``: "krylov-pinv" (minimum-length Krylov least squares, like MINRES-QLP) or
@@ -192,86 +294,85 @@ def newton_mr(landscape, x0: object, *, max_iterations: int = 500, gtol: float |
     reliable than an exact one (1e-10) on deep linear nets: the early-terminated Krylov
     solution is implicitly regularised, while the exact one follows near-null (symmetry)
     directions off to infinity (on a 3-2-3 net: 16/16 vs 8/16 random starts converged).
+    ``escape``: when the run stalls (failed line search, or ‖∇Φ‖² not halved in 25 iterations)
+    at a nearly gradient-flat point (flatness residual ≤ 1e-2), take gradient steps on Φ and
+    resume (``info["escapes"]`` lists them); see :meth:`_FinderRun.escape`.
+    ``record_every``: keep every k-th iterate in ``Result.iterates`` (0: none).
     """
     maxiter = inner_maxiter or 2 * landscape.n_params
 
-    def direction(theta: np.ndarray, g: np.ndarray, inner: str = inner) -> tuple[np.ndarray, int]:
-        op = landscape.hessian_operator(theta)
+    def direction(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
+        op = oracle.operator(theta)
         if inner == "minres":
-            return _minres(op, -g, inner_rtol, maxiter)
+            return minres_solve(op, -g, rtol=inner_rtol, maxiter=maxiter)
         return krylov_pinv_solve(op, -g, maxiter=maxiter, rtol=inner_rtol)
 
     return _run(landscape, x0, direction, f"newton-mr ({inner}, rtol {inner_rtol:g})",
-                max_iterations=max_iterations, gtol=gtol, tolerances=tolerances)
+                max_iterations=max_iterations, gtol=gtol, tolerances=tolerances, escape=escape,
+                record_every=record_every)
 
 
 def damped_newton(landscape, x0: object, *, damping: float = 1e-3, max_iterations: int = 500,
-                  gtol: float | None = None, inner_rtol: float = 1e-10, tolerances: Tolerances = DEFAULT) -> Result:
+                  gtol: float | None = None, inner_rtol: float = 1e-10, escape: bool = False,
+                  record_every: int = 0, tolerances: Tolerances = DEFAULT) -> Result:
     """Damped Newton: p = −(∇²Φ + γI)⁻¹∇Φ (MINRES; H + γI may be indefinite), backtracking on ‖∇Φ‖²."""
     gamma = float(damping)
     maxiter = 2 * landscape.n_params
 
-    def direction(theta: np.ndarray, g: np.ndarray, gamma: float = gamma) -> tuple[np.ndarray, int]:
-        x, n = minres_shifted(landscape.hessian_operator(theta), -g, gamma, inner_rtol, maxiter)
-        return x, n
+    def direction(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
+        return minres_solve(oracle.operator(theta), -g, shift=gamma, rtol=inner_rtol, maxiter=maxiter)
 
-    return _run(landscape, x0, direction, f"damped-newton (γ {gamma:g})",
-                max_iterations=max_iterations, gtol=gtol, tolerances=tolerances)
-
-
-def minres_shifted(op: LinearOperator, rhs: np.ndarray, shift: float, rtol: float,
-                   maxiter: int) -> tuple[np.ndarray, int]:
-    """Solve (H + shift·I) x = rhs by MINRES (scipy's ``shift`` solves (A − shift I) x = b)."""
-    count = [0]
-
-    def cb(_x: np.ndarray) -> None:
-        count[0] += 1
-
-    x, _ = minres(op, rhs, shift=-shift, rtol=rtol, maxiter=maxiter, callback=cb)
-    return x, count[0]
+    return _run(landscape, x0, direction, f"damped-newton (γ {gamma:g})", max_iterations=max_iterations,
+                gtol=gtol, tolerances=tolerances, escape=escape, record_every=record_every)
 
 
 def levenberg_marquardt(landscape, x0: object, *, max_iterations: int = 500, gtol: float | None = None,
-                        damping: float = 1.0, inner_rtol: float = 1e-8,
-                        tolerances: Tolerances = DEFAULT) -> Result:
+                        damping: float = 1.0, inner_rtol: float = 1e-8, escape: bool = False,
+                        record_every: int = 0, tolerances: Tolerances = DEFAULT) -> Result:
     """Levenberg–Marquardt on the system ∇Φ(θ) = 0 (Jacobian ∇²Φ): p = −(H² + μI)⁻¹ H g.
 
     The inner solve is conjugate gradients on H² + μI (two HVPs per product); μ starts at
     ``damping``, shrinks ×⅓ after a step that lowers ‖∇Φ‖² and grows ×4 (up to 12 times) otherwise.
+    A non-finite trial direction or gradient counts as a rejected step (μ grows).
     """
     from scipy.sparse.linalg import cg
 
     mu = [float(damping)]
 
-    def direction(theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
-        H = landscape.hessian_operator(theta)
+    def direction(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
+        H = oracle.operator(theta)
         Hg = H.matvec(g)
-        gsq = float(g @ g)
+        gsq = _sq(g)
+        p = np.zeros_like(g)
         for _ in range(12):
             m = mu[0]
             op = LinearOperator(H.shape, matvec=lambda v, m=m: H.matvec(H.matvec(v)) + m * v, dtype=np.float64)
-            p, _ = cg(op, -Hg, rtol=inner_rtol, maxiter=2 * g.size)
-            g_new = landscape.gradient(theta + p)
-            if np.all(np.isfinite(g_new)) and float(g_new @ g_new) < gsq:
-                mu[0] = max(m / 3.0, 1e-14)
-                return p, 0
-            mu[0] = m * 4.0
+            trial, _ = cg(op, -Hg, rtol=inner_rtol, maxiter=2 * g.size)
+            if _finite(trial):
+                p = trial
+                g_new = oracle.value_and_gradient(theta + p)[1]
+                if _finite(g_new) and _sq(g_new) < gsq:
+                    mu[0] = max(m / 3.0, 1e-14)
+                    return p, 0
+            mu[0] = min(m * 4.0, 1e300)
         return p, 0
 
     return _run(landscape, x0, direction, f"levenberg-marquardt (μ₀ {damping:g})",
-                max_iterations=max_iterations, gtol=gtol, tolerances=tolerances)
+                max_iterations=max_iterations, gtol=gtol, tolerances=tolerances, escape=escape,
+                record_every=record_every)
 
 
 def gradient_norm_minimisation(landscape, x0: object, *, max_iterations: int = 500,
-                               gtol: float | None = None, step: float = 1.0,
-                               tolerances: Tolerances = DEFAULT) -> Result:
+                               gtol: float | None = None, step: float = 1.0, escape: bool = False,
+                               record_every: int = 0, tolerances: Tolerances = DEFAULT) -> Result:
     """Gradient descent on ½‖∇Φ‖² (gradient ∇²Φ ∇Φ) with backtracking from ``step`` (doubled after success)."""
 
-    def direction(theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
-        return -landscape.hvp(theta, g), 0
+    def direction(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
+        return -oracle.hvp(theta, g), 0
 
     return _run(landscape, x0, direction, "gradient-norm-minimisation", max_iterations=max_iterations,
-                gtol=gtol, tolerances=tolerances, max_step=float(step) * 1e6, adaptive=True)
+                gtol=gtol, tolerances=tolerances, max_step=float(step) * 1e6, adaptive=True, escape=escape,
+                record_every=record_every)
 
 
 FINDERS: dict[str, Callable[..., Result]] = {

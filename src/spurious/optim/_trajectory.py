@@ -130,3 +130,28 @@ def sample_ball(rng: np.random.Generator, dim: int, radius: float, size: int | N
     g /= np.linalg.norm(g, axis=-1, keepdims=True)
     u = rng.random(() if size is None else (size, 1))
     return radius * u ** (1.0 / dim) * g
+
+
+class IterateRecorder:
+    """Keeps every ``every``-th iterate (and the last): ``Result.iterates`` / ``iterate_steps``.
+
+    ``every = 0`` records nothing (the default of every method: iterates cost P floats each).
+    """
+
+    def __init__(self, every: int = 0):
+        if isinstance(every, bool) or int(every) != every or every < 0:
+            raise InputError("record_every", f"expected an integer >= 0, got {every!r}")
+        self.every = int(every)
+        self.steps: list[int] = []
+        self._points: list[np.ndarray] = []
+
+    def record(self, step: int, point: np.ndarray, force: bool = False) -> None:
+        if self.every == 0 or (self.steps and self.steps[-1] == step):
+            return
+        if force or step % self.every == 0:
+            self.steps.append(int(step))
+            self._points.append(np.array(point, dtype=np.float64, copy=True))
+
+    def array(self) -> np.ndarray | None:
+        """(n, P) recorded points, or None when recording is off."""
+        return np.stack(self._points) if self._points else None

@@ -2,6 +2,9 @@
 
 - :class:`Quadratic` f(w) = ½ wᵀAw − bᵀw: β = ‖A‖₂, ρ = 0; the quadratic model of §6.2.2
   when A is indefinite (a strict saddle at w_s = A⁻¹b).
+- :class:`FryeQuartic` f(x, y) = x⁴/4 − 3x² + 9x + 0.9y⁴ + 5y² + 40 (Frye et al. 2021, the
+  "gradient-flat" example): its only critical point is the minimum (−3, 0), f* = 6.25, and at
+  (±√2, 0) the gradient (9 ∓ 4√2, 0) lies in the kernel of ∇²f = diag(3x² − 6, 10.8y² + 10).
 - :class:`CosineSaddle` f(w) = ½ Σᵢ aᵢ xᵢ² + Σⱼ bⱼ cos(yⱼ), w = (x, y): a strict saddle at 0
   (Hessian diag(a, −b)), global minima at y ∈ (π + 2πℤ)^k with f* = −Σ bⱼ; globally
   β = max(max a, max b)-smooth and ρ = max b-Hessian-Lipschitz (|cos'''| ≤ 1).
@@ -16,7 +19,8 @@ from ..landscape import Landscape
 from ..models.base import ParameterLayout
 from ..objective import MinValue
 
-__all__ = ["Quadratic", "CosineSaddle", "quadratic_landscape", "cosine_saddle_landscape"]
+__all__ = ["Quadratic", "CosineSaddle", "FryeQuartic", "quadratic_landscape", "cosine_saddle_landscape",
+           "frye_quartic_landscape"]
 
 
 class Quadratic:
@@ -100,3 +104,29 @@ def quadratic_landscape(A: np.ndarray, b: np.ndarray | None = None, c: float = 0
 
 def cosine_saddle_landscape(a: np.ndarray, b: np.ndarray) -> Landscape:
     return Landscape.from_objective(CosineSaddle(a, b), "cosine-saddle")
+
+
+class FryeQuartic:
+    """f(x, y) = x⁴/4 − 3x² + 9x + 0.9y⁴ + 5y² + 40 as an Objective (see the module docstring)."""
+
+    layout = ParameterLayout([(2, 1)])
+
+    def value(self, w: np.ndarray) -> float:
+        return self.value_and_gradient(w)[0]
+
+    def value_and_gradient(self, w: np.ndarray) -> tuple[float, np.ndarray]:
+        x, y = float(w[0]), float(w[1])
+        f = x**4 / 4 - 3 * x**2 + 9 * x + 0.9 * y**4 + 5 * y**2 + 40
+        return f, np.array([x**3 - 6 * x + 9, 3.6 * y**3 + 10 * y])
+
+    def hvp(self, w: np.ndarray, V: np.ndarray) -> np.ndarray:
+        x, y = float(w[0]), float(w[1])
+        return np.asarray(V, dtype=np.float64) * np.array([3 * x**2 - 6, 10.8 * y**2 + 10])
+
+    def min_value(self) -> MinValue:
+        return MinValue(6.25, "closed form (the only critical point, (−3, 0))")
+
+
+def frye_quartic_landscape() -> Landscape:
+    """The landscape of :class:`FryeQuartic`."""
+    return Landscape.from_objective(FryeQuartic(), "Frye quartic")

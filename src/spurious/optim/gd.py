@@ -1,9 +1,10 @@
 """Gradient descent w_{t+1} = w_t − η ∇f(w_t) (`004_…` §6.2.1, Thm 6.7).
 
 The step η is fixed (``lr``), or η = 1/β with β given or estimated on a ball around w₀
-(:func:`~spurious.optim.smoothness.estimate_beta`). The run stops when ‖∇f‖ ≤ ``gtol``
-(status converged), after ``steps`` steps (max-iterations), at a non-finite value (diverged,
-last finite point kept), or when ``stop(step, w, f, g)`` returns True (converged).
+(:func:`~spurious.optim.smoothness.estimate_beta`). The run stops at the first iterate with
+‖∇f‖ ≤ max(``gtol``, ``eps``) (status converged: Thm 6.7's ε-stationary point), after
+``steps`` steps (max-iterations), at a non-finite value (diverged, last finite point kept),
+or when ``stop(step, w, f, g)`` returns True (converged); ``Result.message`` says which.
 
 When η ≤ 1/β the proof of Thm 6.7 promises f(w_{t+1}) ≤ f(w_t) − (η/2)‖∇f(w_t)‖²; a step
 that breaks it proves β too small on the path, and is reported in ``Result.warnings``.
@@ -18,6 +19,7 @@ import numpy as np
 from ..landscape import Landscape
 from ..result import Result, Status
 from ._trajectory import (
+    IterateRecorder,
     Trajectory,
     all_finite,
     check_landscape,
@@ -58,7 +60,7 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
         eps: float | None = None, f_star: float | None = None, log_every: int = 1,
         lambda_every: int = 0, critical_points: Sequence[object] | None = None,
         stop: StopRule | None = None, seed: int = 0,
-        progress: Callable[[int], None] | None = None) -> Result:
+        progress: Callable[[int], None] | None = None, record_every: int = 0) -> Result:
     """Run GD from ``x0`` and return a :class:`~spurious.result.Result`.
 
     Parameters
@@ -69,12 +71,13 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
         radius defaulting to max(1, ‖x0‖/2)).
     steps : the most steps taken.
     gtol : stop (converged) once ‖∇f‖ ≤ gtol; default 0 (only an exactly flat gradient stops).
-    eps : the ε of Thm 6.7: the first step with ‖∇f‖ ≤ ε is stored in ``info["first_eps_step"]``
-        and, with f* (``f_star`` or the landscape's exact min_value), the bound
-        2(f(w₀) − f*)/(η ε²) in ``info["gd_step_bound"]``.
+    eps : the ε of Thm 6.7: the run stops (converged) at the first step with ‖∇f‖ ≤ ε, stored
+        in ``info["first_eps_step"]``; with f* (``f_star`` or the landscape's exact min_value),
+        the bound 2(f(w₀) − f*)/(η ε²) is in ``info["gd_step_bound"]``.
     log_every, lambda_every, critical_points : what the trajectory log holds.
     stop : optional rule ``stop(step, w, f, g) -> bool`` ending the run (status converged).
     progress : called with the number of steps done (for progress bars).
+    record_every : keep every k-th iterate in ``Result.iterates`` (0: none).
     """
     landscape = check_landscape(landscape)
     w = landscape.point(x0, "x0").copy()
@@ -84,7 +87,9 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
         check_positive(gtol, "gtol")
     eps = None if eps is None else check_positive(eps, "eps")
     lr, beta, estimate = step_size(landscape, w, lr, beta, radius, seed)
+    threshold = max(gtol, eps or 0.0)
     traj = Trajectory(landscape, log_every, lambda_every, check_points(critical_points, landscape))
+    recorder = IterateRecorder(record_every)
     info: dict[str, object] = {"lr": lr, "beta": beta}
     if estimate is not None:
         info["beta_estimate"] = estimate.to_dict()
@@ -95,7 +100,8 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
     if not all_finite(f, g):
         return Result(w, float("nan") if not np.isfinite(f) else float(f), float("inf"), 0,
                       "diverged", f"gd(lr={lr:.3g})", traj.log, info,
-                      ["non-finite loss or gradient at x0"])
+                      ["non-finite loss or gradient at x0"], message="non-finite loss or gradient at x0",
+                      evaluations={"value_and_gradient": 1})
     f = float(f)
     f0 = f
     gn = float(np.linalg.norm(g))
@@ -106,14 +112,20 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
     status: Status = "max-iterations"
     t = 0
     traj.record(0, w, f, gn, force=True)
+    message = ""
     while True:
-        if gn <= gtol:
+        recorder.record(t, w)
+        if gn <= threshold:
             status = "converged"
+            rule = "ε" if eps is not None and gn <= eps else "gtol"
+            message = f"‖∇f‖ = {gn:.3e} ≤ {rule} = {threshold:.3g} at step {t}"
             break
         if stop is not None and stop(t, w, f, g):
             status = "converged"
+            message = f"the stop rule returned True at step {t}"
             break
         if t >= steps:
+            message = f"step budget {steps} reached with ‖∇f‖ = {gn:.3e} > {threshold:.3g}"
             break
         with np.errstate(all="ignore"):
             w_new = w - lr * g
@@ -122,6 +134,7 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
         if not all_finite(w_new, f_new, g_new, gn_new):
             status = "diverged"
             warnings.append(f"non-finite value at step {t + 1}: stopped, last finite point kept")
+            message = f"non-finite value at step {t + 1}: diverged, last finite point kept"
             break
         f_new = float(f_new)
         decrease = f - f_new
@@ -156,5 +169,8 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
     if left_region_step is not None and estimate is not None:
         warnings.append(f"the run left the region where β was estimated ({estimate.region}) "
                         f"at step {left_region_step}")
+    recorder.record(t, w, force=True)
     return Result(point=w, loss=f, grad_norm_sq=gn**2, iterations=t, status=status,
-                  method=f"gd(lr={lr:.4g})", log=traj.log, info=info, warnings=warnings)
+                  method=f"gd(lr={lr:.4g})", log=traj.log, info=info, warnings=warnings, message=message,
+                  evaluations={"value_and_gradient": t + 1 + (status == "diverged")},
+                  iterates=recorder.array(), iterate_steps=recorder.steps)

@@ -27,6 +27,7 @@ import numpy as np
 from ..landscape import Landscape
 from ..result import Result, Status
 from ._trajectory import (
+    IterateRecorder,
     Trajectory,
     all_finite,
     check_landscape,
@@ -60,7 +61,7 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
         delta: float = 0.1, delta_f: float, max_steps: int = 100_000, seed: int = 0,
         certify: bool = True, log_every: int = 1, lambda_every: int = 0,
         critical_points: Sequence[object] | None = None,
-        progress: Callable[[int], None] | None = None) -> Result:
+        progress: Callable[[int], None] | None = None, record_every: int = 0) -> Result:
     """Run PGD(x0, β, ρ, ε, c, δ, Δf) of `004_…` §6.2.3 (see the module docstring).
 
     ``info`` holds the constants (``params``), the perturbation steps, the step at which the
@@ -80,8 +81,11 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
     status: Status = "max-iterations"
     returned: np.ndarray | None = None
     objective = landscape.objective
+    recorder = IterateRecorder(record_every)
+    evaluations = [0]
 
     def evaluate(point: np.ndarray) -> tuple[float, np.ndarray] | None:
+        evaluations[0] += 1
         with np.errstate(all="ignore"):
             value, grad = objective.value_and_gradient(point)
         return (float(value), grad) if all_finite(value, grad, point) else None
@@ -97,6 +101,7 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
     while status != "diverged":
         gn = float(np.linalg.norm(g))
         traj.record(t, w, f, gn)
+        recorder.record(t, w)
         # 4.1: perturb when the gradient is small and no perturbation is recent
         if gn <= params.g_thresh and t - t_noise > t_thresh:
             w_tilde, f_tilde, t_noise = w.copy(), f, t
@@ -136,6 +141,13 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
         "returned_at_step": t if returned is not None else None,
         "returned_point_from_step": t_noise if returned is not None else None,
     }
+    message = {
+        "converged": f"return rule 4.2 fired at step {t}: f fell by less than f_thresh in t_thresh = "
+                     f"{t_thresh} steps after the perturbation at step {t_noise}; w̃ returned",
+        "max-iterations": f"max_steps = {max_steps} reached before the return rule fired",
+        "diverged": warnings[-1] if warnings else "non-finite value",
+    }[status]
+    recorder.record(t, point, force=True)
     if status == "max-iterations":
         warnings.append(f"the return rule did not fire within {max_steps} steps "
                         f"(t_thresh = {t_thresh}); the last iterate is returned instead")
@@ -146,4 +158,6 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
             warnings.append(f"the returned point is not ε-second-order stationary: {cert['reason']}")
     return Result(point=point, loss=float(f_out), grad_norm_sq=gn_out**2, iterations=t, status=status,
                   method=f"pgd(c={params.c:g}, eps={params.eps:g}, delta={params.delta:g})",
-                  log=traj.log, info=info, warnings=warnings)
+                  log=traj.log, info=info, warnings=warnings, message=message,
+                  evaluations={"value_and_gradient": evaluations[0] + 1},
+                  iterates=recorder.array(), iterate_steps=recorder.steps)

@@ -24,7 +24,16 @@ from ..data import Dataset
 from ..errors import InputError
 from ..landscape import Landscape
 from ..result import Result, Status
-from ._trajectory import Trajectory, all_finite, check_landscape, check_lr, check_points, check_steps
+from ._trajectory import (
+    IterateRecorder,
+    Trajectory,
+    all_finite,
+    check_landscape,
+    check_lr,
+    check_points,
+    check_positive,
+    check_steps,
+)
 
 __all__ = ["run", "minibatch_gradient"]
 
@@ -49,12 +58,17 @@ def _check_sampled(landscape: Landscape) -> Dataset:
 def run(landscape: Landscape, x0: object, lr: float = 0.01, steps: int = 1000, *,
         batch_size: int = 1, seed: int = 0, log_every: int = 1, lambda_every: int = 0,
         critical_points: Sequence[object] | None = None,
-        progress: Callable[[int], None] | None = None) -> Result:
+        progress: Callable[[int], None] | None = None, eps: float | None = None,
+        record_every: int = 0) -> Result:
     """Run (mini-batch) SGD from ``x0``; ``batch_size=1`` is the slides' algorithm.
 
     lr : α > 0.  steps : number of SGD steps.  batch_size : b, 1 ≤ b ≤ n.
     seed : seeds the sample selection (numpy default_rng).
-    Status: max-iterations after ``steps`` steps; diverged on a non-finite value.
+    eps : when given, the full gradient is measured after every step and the run stops
+        (converged) at the first iterate with ‖∇f‖ ≤ ε (one full-data gradient per step).
+    record_every : keep every k-th iterate in ``Result.iterates`` (0: none).
+    Status: converged (ε reached), max-iterations after ``steps`` steps; diverged on a
+    non-finite value. ``Result.message`` says which rule fired.
     """
     landscape = check_landscape(landscape)
     data = _check_sampled(landscape)
@@ -65,11 +79,15 @@ def run(landscape: Landscape, x0: object, lr: float = 0.01, steps: int = 1000, *
     if isinstance(batch_size, bool) or int(batch_size) != batch_size or not (1 <= batch_size <= n):
         raise InputError("batch_size", f"expected an integer in [1, {n}], got {batch_size!r}")
     b = int(batch_size)
+    eps = None if eps is None else check_positive(eps, "eps")
+    recorder = IterateRecorder(record_every)
+    full_evaluations = [0]
     rng = np.random.default_rng(seed)
     traj = Trajectory(landscape, log_every, lambda_every, check_points(critical_points, landscape))
     warnings: list[str] = []
 
     def full(point: np.ndarray) -> tuple[float, float]:
+        full_evaluations[0] += 1
         with np.errstate(all="ignore"):
             f, g = landscape.objective.value_and_gradient(point)
         return float(f), float(np.linalg.norm(g))
@@ -77,26 +95,34 @@ def run(landscape: Landscape, x0: object, lr: float = 0.01, steps: int = 1000, *
     f, gn = full(w)
     traj.record(0, w, f, gn, force=True)
     status: Status = "max-iterations"
+    message = f"step budget {steps} reached"
     t = 0
-    while t < steps:
+    if eps is not None and gn <= eps:
+        status, message = "converged", f"‖∇f‖ = {gn:.3e} ≤ ε = {eps:.3g} at step 0"
+    while t < steps and status == "max-iterations":
+        recorder.record(t, w)
         idx = rng.integers(n, size=1) if b == 1 else rng.choice(n, size=b, replace=False)
         with np.errstate(all="ignore"):
             w_new = w - lr * minibatch_gradient(landscape, w, idx)
         if not all_finite(w_new):
             status = "diverged"
             warnings.append(f"non-finite parameters at step {t + 1}: stopped, last finite point kept")
+            message = f"non-finite parameters at step {t + 1}: diverged, last finite point kept"
             break
         t += 1
-        if t % traj.every == 0 or t == steps:
+        if t % traj.every == 0 or t == steps or eps is not None:
             f_new, gn_new = full(w_new)
             if not all_finite(f_new, gn_new):
                 status = "diverged"
                 warnings.append(f"non-finite loss at step {t}: stopped, last finite point kept")
+                message = f"non-finite loss at step {t}: diverged, last finite point kept"
                 t -= 1
                 break
             f, gn = f_new, gn_new
             w = w_new
             traj.record(t, w, f, gn)
+            if eps is not None and gn <= eps:
+                status, message = "converged", f"‖∇f‖ = {gn:.3e} ≤ ε = {eps:.3g} at step {t}"
         else:
             w = w_new
         if progress is not None:
@@ -104,6 +130,10 @@ def run(landscape: Landscape, x0: object, lr: float = 0.01, steps: int = 1000, *
     f, gn = full(w)
     traj.record(t, w, f, gn, force=True)
     name = "sgd" if b == 1 else f"minibatch-sgd(b={b})"
+    recorder.record(t, w, force=True)
     return Result(point=w, loss=f, grad_norm_sq=gn**2, iterations=t, status=status,
                   method=f"{name}(lr={lr:.4g})", log=traj.log,
-                  info={"lr": lr, "batch_size": b, "seed": seed}, warnings=warnings)
+                  info={"lr": lr, "batch_size": b, "seed": seed, "eps": eps}, warnings=warnings, message=message,
+                  evaluations={"minibatch_gradient": t + (status == "diverged"),
+                               "value_and_gradient": full_evaluations[0]},
+                  iterates=recorder.array(), iterate_steps=recorder.steps)

@@ -1,0 +1,364 @@
+"""The one place for the library's symmetric linear algebra on Hessians.
+
+- :func:`extreme_eigenpairs` — the k smallest or largest eigenpairs of a symmetric operator
+  (Lanczos, ``scipy.sparse.linalg.eigsh``), each with its residual r = ‖Hv − λv‖: an
+  eigenvalue of H lies in [λ − r, λ + r] (Parlett, *The Symmetric Eigenvalue Problem*, Thm 4.5.1).
+- :func:`spectral_norm` — ‖H‖₂ (dense ``eigvalsh`` for small P, Lanczos otherwise).
+- :func:`inertia` / :func:`certified_counts` — Sylvester's law of inertia on the Bunch–Kaufman
+  factorisation H − sI = L D Lᵀ (``scipy.linalg.ldl``): the number of eigenvalues of H below s
+  is the number of negative eigenvalues of the block-diagonal D (1×1 and 2×2 blocks). The
+  factorisation is backward stable, L D Lᵀ = H − sI + E with
+  |E| ≤ p(P) ε (|H − sI| + |L||D||Lᵀ|) (Higham, *Accuracy and Stability of Numerical
+  Algorithms*, 2nd ed., Thm 11.3); we bound ‖E‖₂ by 4P·ε·(‖H − sI‖_F + ‖L‖_F²‖D‖₂). By Weyl's
+  inequality the count is then exact for every shift in [s − ‖E‖, s + ‖E‖]: a proof in floating
+  point once the stated τ exceeds that bound.
+- :func:`block_lanczos` — block Lanczos with full reorthogonalisation and deflation of
+  converged/dependent directions, from b independent Gaussian starts. With the Kuczyński &
+  Woźniakowski bound (SIAM J. Matrix Anal. Appl. 13(4), 1992, Thm 4.2(a)) for one random
+  start after k steps on a PSD matrix, P(relative error > e) ≤ 1.648 √P exp(−√e (2k − 1)); the
+  block space contains each single-start Krylov space, so b independent starts fail together
+  with probability at most that bound to the power b (:func:`lanczos_failure_probability`).
+- :func:`minres_solve` (shifted MINRES, (H + σI)x = b) and :func:`krylov_pinv_solve`
+  (minimum-length Krylov least squares, as MINRES-QLP targets).
+- :func:`blas_threads` — the library's BLAS-thread policy (``threadpoolctl``): one thread in
+  worker processes, the cores not busy with other work in the main process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh, minres
+
+from .tolerances import EPS
+
+__all__ = ["Inertia", "inertia", "certified_counts", "extreme_eigenpairs", "spectral_norm",
+           "block_lanczos", "BlockLanczosResult", "lanczos_failure_probability", "minres_solve",
+           "krylov_pinv_solve", "blas_threads", "free_cores"]
+
+# Kuczyński–Woźniakowski: P(relative error of the Lanczos estimate > e) ≤ KW_CONSTANT √P exp(−√e (2k−1)).
+KW_CONSTANT = 1.648
+
+
+# ---------------------------------------------------------------------------------------------
+# BLAS-thread policy
+
+
+def free_cores() -> int:
+    """Cores not busy with other work: the cores this process may use minus the 1-minute load
+    average of the others (at least 1)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - non-Linux
+        cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:  # pragma: no cover
+        busy = 0.0
+    return max(1, min(cores, int(cores - busy + 1.0)))
+
+
+@contextmanager
+def blas_threads(n: int | None = None) -> Iterator[int]:
+    """Limit BLAS/OpenMP threads to ``n`` (default: 1 in a worker process, else :func:`free_cores`).
+
+    A worker is a process whose parent is a ``multiprocessing``/``joblib`` pool (env
+    ``SPURIOUS_WORKER=1`` or a non-main ``multiprocessing`` process).
+    """
+    from threadpoolctl import threadpool_limits
+
+    if n is None:
+        n = 1 if _in_worker() else free_cores()
+    with threadpool_limits(limits=max(1, int(n))):
+        yield max(1, int(n))
+
+
+def _in_worker() -> bool:
+    import multiprocessing
+
+    return os.environ.get("SPURIOUS_WORKER") == "1" or multiprocessing.parent_process() is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Inertia (Sylvester) on LDLᵀ
+
+
+@dataclass(frozen=True)
+class Inertia:
+    """Counts of eigenvalues of H − sI below, at and above zero, with the backward error bound.
+
+    negative, zero, positive : inertia of D (zero: exactly singular 1×1 pivots).
+    shift : s.  backward_error : a bound on ‖E‖₂ (see the module docstring).
+    """
+
+    negative: int
+    zero: int
+    positive: int
+    shift: float
+    backward_error: float
+
+
+def inertia(H: np.ndarray, shift: float = 0.0) -> Inertia:
+    """Inertia of H − shift·I from its LDLᵀ factorisation (H symmetric, P×P)."""
+    A = H - shift * np.eye(H.shape[0])
+    lu, d, _ = scipy.linalg.ldl(A, lower=True, hermitian=True, check_finite=True)
+    neg, zero, pos = _block_diagonal_inertia(d)
+    P = H.shape[0]
+    d_norm = float(np.max(np.abs(np.linalg.eigvalsh(d)))) if P <= 64 else _block_norm(d)
+    bound = 4 * P * EPS * (float(np.linalg.norm(A)) + float(np.linalg.norm(lu)) ** 2 * d_norm)
+    return Inertia(neg, zero, pos, float(shift), bound)
+
+
+def _block_diagonal_inertia(d: np.ndarray) -> tuple[int, int, int]:
+    """Signs of the eigenvalues of a block-diagonal D with 1×1 and 2×2 blocks."""
+    diag, off = np.diag(d), np.diag(d, -1)
+    neg = zero = pos = 0
+    i, n = 0, d.shape[0]
+    while i < n:
+        if i + 1 < n and off[i] != 0.0:  # 2×2 block [[a, b], [b, c]]
+            a, b, c = diag[i], off[i], diag[i + 1]
+            det = a * c - b * b
+            if det < 0:
+                neg, pos = neg + 1, pos + 1
+            elif a + c < 0:
+                neg += 2
+            else:
+                pos += 2
+            i += 2
+            continue
+        neg, zero, pos = neg + (diag[i] < 0), zero + (diag[i] == 0), pos + (diag[i] > 0)
+        i += 1
+    return int(neg), int(zero), int(pos)
+
+
+def _block_norm(d: np.ndarray) -> float:
+    """‖D‖₂ for block-diagonal D (1×1/2×2 blocks): max over blocks of |a| + |b| bounds it."""
+    diag, off = np.abs(np.diag(d)), np.abs(np.diag(d, -1))
+    right = np.concatenate([off, [0.0]])
+    left = np.concatenate([[0.0], off])
+    return float(np.max(diag + np.maximum(left, right))) if diag.size else 0.0
+
+
+@dataclass(frozen=True)
+class CertifiedCounts:
+    """index = #{λ < −τ}, nullity = #{−τ ≤ λ < τ} from the inertia of H ± τI.
+
+    backward_error : the larger bound on ‖E‖ of the two factorisations; the counts are exact
+    for H at every threshold within it of ±τ. ``certified`` is True when τ > backward_error.
+    """
+
+    index: int
+    nullity: int
+    tau: float
+    backward_error: float
+
+    @property
+    def certified(self) -> bool:
+        return self.tau > self.backward_error
+
+
+def certified_counts(H: np.ndarray, tau: float) -> CertifiedCounts:
+    """Index and nullity of the symmetric H at zero tolerance τ by two LDLᵀ inertia counts."""
+    below_minus = inertia(H, -tau)  # eigenvalues of H below −τ
+    below_plus = inertia(H, tau)    # eigenvalues of H below +τ
+    index = below_minus.negative
+    nullity = below_plus.negative + below_plus.zero - index
+    return CertifiedCounts(index, nullity, float(tau), max(below_minus.backward_error, below_plus.backward_error))
+
+
+# ---------------------------------------------------------------------------------------------
+# Extreme eigenpairs
+
+
+def extreme_eigenpairs(op: LinearOperator, which: str, k: int = 1, tol: float = 1e-10,
+                       seed: int = 0, ncv: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The k smallest (which="SA") or largest ("LA") eigenpairs, ascending, with residuals.
+
+    Returns (λ (k,), V (P, k), r (k,)) with r_i = ‖H v_i − λ_i v_i‖. Keeps the pairs that
+    converged when ARPACK stops early (their residuals say how good they are); an empty
+    result when none did.
+    """
+    P = op.shape[0]
+    k = max(1, min(k, P - 2))
+    ncv = ncv or min(P - 1, max(4 * k + 1, 20))
+    v0 = np.random.default_rng(seed).standard_normal(P)
+    try:
+        lam, V = eigsh(op, k=k, which=which, tol=tol, ncv=ncv, v0=v0, maxiter=max(50 * P, 1000))
+    except ArpackNoConvergence as exc:
+        lam, V = exc.eigenvalues, exc.eigenvectors
+    except ArpackError:
+        lam, V = np.zeros(0), np.zeros((P, 0))
+    order = np.argsort(lam)
+    lam, V = lam[order], V[:, order]
+    res = np.linalg.norm(op.matmat(V) - V * lam, axis=0) if lam.size else np.zeros(0)
+    return lam, V, res
+
+
+def spectral_norm(op: LinearOperator | np.ndarray, tol: float = 1e-3, dense_limit: int = 50) -> float:
+    """‖H‖₂ = max |λ(H)|: dense for P ≤ ``dense_limit`` (or an array), else Lanczos (which="LM")."""
+    if isinstance(op, np.ndarray):
+        return float(np.max(np.abs(np.linalg.eigvalsh(op)))) if op.size else 0.0
+    P = op.shape[0]
+    if P <= dense_limit:
+        return float(np.max(np.abs(np.linalg.eigvalsh(op.matmat(np.eye(P))))))
+    try:
+        lam = eigsh(op, k=1, which="LM", tol=tol, return_eigenvectors=False, v0=np.ones(P), maxiter=20 * P)
+    except ArpackNoConvergence as exc:
+        lam = exc.eigenvalues
+    except ArpackError:
+        lam = np.zeros(0)
+    if lam.size == 0:  # fall back on a few power iterations: a lower estimate
+        v = np.random.default_rng(0).standard_normal(P)
+        for _ in range(30):
+            w = op.matvec(v)
+            nw = float(np.linalg.norm(w))
+            if nw == 0 or not np.isfinite(nw):
+                return nw
+            v = w / nw
+        return nw
+    return float(np.max(np.abs(lam)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Block Lanczos
+
+
+@dataclass
+class BlockLanczosResult:
+    """Ritz pairs of a block Krylov space, ascending, with residual norms and the probabilistic bound.
+
+    ritz_values (m,), ritz_vectors (P, m), residuals (m,): an eigenvalue of H lies within
+    residuals[i] of ritz_values[i]. steps : block steps taken; block : b; products : HVPs used.
+    failure_probability(e) : P(λ_min(H) < θ_min − e·(λ_up − θ_min)/(1 − e)), see
+    :func:`lanczos_failure_probability`.
+    """
+
+    ritz_values: np.ndarray
+    ritz_vectors: np.ndarray
+    residuals: np.ndarray
+    steps: int
+    block: int
+    products: int
+    deflated: int
+
+    def failure_probability(self, relative_error: float, dim: int) -> float:
+        return lanczos_failure_probability(dim, self.steps, relative_error, self.block)
+
+
+def lanczos_failure_probability(dim: int, steps: int, relative_error: float, starts: int = 1) -> float:
+    """Kuczyński–Woźniakowski (1992, Thm 4.2(a)) for ``starts`` independent Gaussian starts.
+
+    min(1, 1.648 √dim exp(−√e (2k − 1)))^starts: the probability that the Lanczos estimate of
+    the extreme eigenvalue of a PSD matrix, after k steps, has relative error above e.
+    """
+    single = KW_CONSTANT * np.sqrt(dim) * np.exp(-np.sqrt(relative_error) * (2 * steps - 1))
+    return float(min(1.0, single) ** max(1, starts))
+
+
+def block_lanczos(op: LinearOperator, *, block: int = 4, steps: int = 40, seed: int = 0,
+                  deflation_tol: float = 1e-10) -> BlockLanczosResult:
+    """Block Lanczos with full reorthogonalisation (twice) and deflation; Rayleigh–Ritz at the end.
+
+    Start: b Gaussian vectors (seeded), orthonormalised. Each step multiplies the current block
+    (one batched HVP, ``op.matmat``), orthogonalises against the whole basis, and deflates
+    columns whose norm after orthogonalisation is below ``deflation_tol``·‖H‖-estimate (the
+    Krylov space is invariant in those directions). Stops after ``steps`` blocks or when all
+    columns deflate. Memory: P × (steps·b) floats.
+    """
+    P = op.shape[0]
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.standard_normal((P, min(block, P))))
+    basis = [Q]
+    products, deflated, scale, taken = 0, 0, 0.0, 0
+    for _ in range(steps):
+        taken += 1
+        W = op.matmat(Q)
+        products += Q.shape[1]
+        scale = max(scale, float(np.linalg.norm(W, 2)) if W.size else 0.0)
+        V = np.hstack(basis)
+        for _ in range(2):
+            W = W - V @ (V.T @ W)
+        if sum(b.shape[1] for b in basis) >= P:
+            break
+        U, s, _ = np.linalg.svd(W, full_matrices=False)
+        keep = s > deflation_tol * max(scale, 1e-300)
+        deflated += int(np.sum(~keep))
+        if not np.any(keep):
+            break
+        Q = U[:, keep]
+        for _ in range(2):
+            Q = Q - V @ (V.T @ Q)
+        Q, _ = np.linalg.qr(Q)
+        basis.append(Q)
+    V = np.hstack(basis)
+    HV = op.matmat(V)
+    products += V.shape[1]
+    T = V.T @ HV
+    theta, S = np.linalg.eigh(0.5 * (T + T.T))
+    X = V @ S
+    R = HV @ S - X * theta
+    return BlockLanczosResult(theta, X, np.linalg.norm(R, axis=0), taken, min(block, P), products, deflated)
+
+
+# ---------------------------------------------------------------------------------------------
+# Linear solves
+
+
+def minres_solve(op: LinearOperator, rhs: np.ndarray, *, shift: float = 0.0, rtol: float = 1e-10,
+                 maxiter: int | None = None) -> tuple[np.ndarray, int]:
+    """Solve (H + shift·I) x = rhs by MINRES (scipy's ``shift`` solves (A − shift I) x = b).
+
+    Returns (x, iterations). H may be indefinite and singular (MINRES then returns a
+    least-squares iterate).
+    """
+    count = [0]
+
+    def cb(_x: np.ndarray) -> None:
+        count[0] += 1
+
+    x, _ = minres(op, rhs, shift=-float(shift), rtol=rtol, maxiter=maxiter or 2 * rhs.size, callback=cb)
+    return x, count[0]
+
+
+def krylov_pinv_solve(op: LinearOperator, b: np.ndarray, *, maxiter: int, rtol: float = 1e-10,
+                      rcond: float = 1e-10) -> tuple[np.ndarray, int]:
+    """Minimum-length least-squares solution of H x = b in the Krylov space (what MINRES-QLP targets).
+
+    Lanczos with full reorthogonalisation builds H V_k = V_{k+1} T̄_k; x = V_k y with y the
+    truncated-SVD (``rcond``, relative) minimum-norm solution of min ‖T̄_k y − ‖b‖e₁‖. Stops at
+    relative residual ``rtol``, on stagnation (incompatible system: b ∉ range H), at an
+    invariant subspace, or after ``maxiter`` products. Cost: k HVPs + O(k² P).
+    """
+    beta0 = float(np.linalg.norm(b))
+    P = b.size
+    if beta0 == 0:
+        return np.zeros(P), 0
+    V = np.zeros((min(maxiter, P) + 1, P))
+    V[0] = b / beta0
+    T = np.zeros((V.shape[0], V.shape[0] - 1))
+    last, x, k = np.inf, np.zeros(P), 0
+    for k in range(V.shape[0] - 1):
+        w = op.matvec(V[k])
+        for _ in range(2):  # full reorthogonalisation, twice is enough
+            c = V[: k + 1] @ w
+            w = w - V[: k + 1].T @ c
+            T[: k + 1, k] += c
+        beta = float(np.linalg.norm(w))
+        T[k + 1, k] = beta
+        rhs = np.zeros(k + 2)
+        rhs[0] = beta0
+        y = np.linalg.lstsq(T[: k + 2, : k + 1], rhs, rcond=rcond)[0]
+        res = float(np.linalg.norm(T[: k + 2, : k + 1] @ y - rhs))
+        x = V[: k + 1].T @ y
+        if res <= rtol * beta0 or beta <= 1e-13 * max(1.0, float(np.abs(T[: k + 2, : k + 1]).max())):
+            break
+        if abs(last - res) <= 1e-10 * res:
+            break
+        last = res
+        V[k + 1] = w / beta
+    return x, k + 1

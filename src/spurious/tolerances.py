@@ -27,6 +27,8 @@ class Tolerances:
     loss : f − f* below ``loss * (1 + |f*|)`` counts as optimal.
     loss_numerical : the same when f* itself is numerical (L-BFGS), not a closed form.
     gradient_flat : ‖∇²f ∇f‖ / (‖∇²f‖ ‖∇f‖) below this counts as gradient-flat (Frye et al. 2021).
+    bound : a measured/bound ratio may exceed 1 by this much (round-off in the measured side).
+    roundoff : relative slack on a difference of two computed losses (64 ulp × max(|f|, 1)).
     """
 
     derivative: float = 1e-9
@@ -36,6 +38,8 @@ class Tolerances:
     loss: float = 1e-9
     loss_numerical: float = 1e-7
     gradient_flat: float = 1e-4
+    bound: float = 1e-9
+    roundoff: float = 64 * EPS
 
     def scaled(self, name: str, scale: float) -> float:
         """Return the absolute tolerance ``getattr(self, name) * max(scale, tiny)``."""

@@ -61,3 +61,17 @@ class Evidence:
 
     def closest(self) -> ClosestCall | None:
         return closest(self.calls)
+
+    def margins(self, quantity: str, kind: str) -> dict[str, Any]:
+        """The report's ``series["margins"]`` from the recorded calls on ``quantity``."""
+        return margins_series(quantity, kind, self.calls)
+
+
+def margins_series(quantity: str, kind: str, calls: list[ClosestCall]) -> dict[str, Any]:
+    """``Outcome.series["margins"]``: measured vs threshold for every call on ``quantity``.
+
+    kind : "below" (the quantity must stay ≤ its threshold) or "above" (≥ its threshold).
+    """
+    chosen = [c for c in calls if c.quantity == quantity]
+    return {"quantity": quantity, "threshold_kind": kind, "instance": [c.instance for c in chosen],
+            "measured": [c.measured for c in chosen], "threshold": [c.threshold for c in chosen]}

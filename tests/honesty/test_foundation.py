@@ -1,0 +1,78 @@
+"""Fault injection for the foundation claims (`spurious.claims.foundation`).
+
+Each test injects one realistic bug into code a claim relies on and asserts that the claim then
+stops saying its expected verdict (holds → not holds; S-GRADIENT: refuted → not refuted).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+import scipy.optimize
+
+import spurious.landscape as landscape_module
+import spurious.losses as losses_module
+from spurious.claims import CheckContext, run_claims
+from spurious.data import Population
+
+pytestmark = pytest.mark.honesty
+
+foundation = importlib.import_module("spurious.claims.foundation")
+
+
+def _status(claim_id: str) -> str:
+    (verdict,) = run_claims([claim_id], CheckContext(seed=0, quick=True))
+    return str(verdict.status)
+
+
+def test_l_grad_hess_hessian_cross_term_sign_flipped(monkeypatch):
+    original = landscape_module.chain_hvp
+    monkeypatch.setattr(landscape_module, "chain_hvp",
+                        lambda F, D, G, hess_action: original(F, D, -G, hess_action))
+    assert _status("L-GRAD-HESS") != "holds"
+
+
+def test_l_nonconvex_permutation_forgets_the_next_layer(monkeypatch):
+    """Hidden units permuted in W₁ only (W₂'s columns left in place): not the network's symmetry."""
+
+    def rows_only(model, theta, perm):
+        blocks = [b.copy() for b in model.unflatten(theta)]
+        blocks[0] = blocks[0][perm]
+        return model.flatten(blocks)
+
+    monkeypatch.setattr(foundation, "_permute_hidden", rows_only)
+    assert _status("L-NONCONVEX") != "holds"
+
+
+def test_l_nonconvex_0_optimiser_reports_converged_at_its_start(monkeypatch):
+    monkeypatch.setattr(scipy.optimize, "minimize",
+                        lambda fun, x0, **kwargs: scipy.optimize.OptimizeResult(x=np.asarray(x0), success=True))
+    assert _status("L-NONCONVEX-0") != "holds"
+
+
+def test_l_deep_nonstrict_descent_certificate_sign_error(monkeypatch):
+    original = foundation.descent_direction_at_origin
+
+    def wrong_sign(model, G0):
+        blocks = model.unflatten(original(model, G0).copy())
+        blocks[-1] *= -1.0  # Δ_N = +u e₁ᵀ: W_{1:N}(tΔ) = +t^N u vᵀ, an ascent curve
+        return model.flatten(blocks)
+
+    monkeypatch.setattr(foundation, "descent_direction_at_origin", wrong_sign)
+    assert _status("L-DEEP-NONSTRICT") != "holds"
+
+
+def test_s_pop_loss_noise_constant_missing_its_half(monkeypatch):
+    monkeypatch.setattr(Population, "noise_constant", property(lambda self: self.d_out * float(self.noise_var)))
+    assert _status("S-POP-LOSS") != "holds"
+
+
+def test_s_gradient_oracle_loss_drops_its_half(monkeypatch):
+    """Without JAX the oracle is finite differences of the landscape; a squared loss that lost its
+    ½ makes the report's factor 2 look right."""
+    original = losses_module.SquaredFromStats.value
+    monkeypatch.setattr(losses_module.SquaredFromStats, "value", lambda self, W: 2.0 * original(self, W))
+    monkeypatch.setattr(foundation, "jax_available", lambda: False)
+    assert _status("S-GRADIENT") != "refuted"

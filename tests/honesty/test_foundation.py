@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import scipy.optimize
 
-import spurious.landscape as landscape_module
 import spurious.losses as losses_module
+import spurious.models.chain as chain_module
 from spurious.claims import CheckContext, run_claims
 from spurious.data import Population
 
@@ -28,8 +28,8 @@ def _status(claim_id: str) -> str:
 
 
 def test_l_grad_hess_hessian_cross_term_sign_flipped(monkeypatch):
-    original = landscape_module.chain_hvp
-    monkeypatch.setattr(landscape_module, "chain_hvp",
+    original = chain_module.chain_hvp
+    monkeypatch.setattr(chain_module, "chain_hvp",
                         lambda F, D, G, hess_action: original(F, D, -G, hess_action))
     assert _status("L-GRAD-HESS") != "holds"
 

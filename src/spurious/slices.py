@@ -71,6 +71,16 @@ class Slice:
                 "z": self.values.tolist(), "xlabel": "α (along d₁)", "ylabel": "β (along d₂)",
                 "zlabel": zlabel, "title": title, "points": {"centre": [0.0, 0.0]}}
 
+    def write(self, stem: Path | str, title: str | None = None) -> tuple[Path, Path]:
+        """Write ``<stem>.npz`` (the grid, see :meth:`save`) and ``<stem>.png`` (line or contour plot)."""
+        from .report.plots import render_series
+
+        stem = Path(stem)
+        data = self.save(stem.with_suffix(".npz"))
+        png = stem.with_suffix(".png")
+        png.write_bytes(render_series(self.to_series(title)))
+        return data, png
+
     def save(self, path: Path | str) -> Path:
         """Write the grid as ``.npz`` (center, directions, alpha[, beta], values, info as JSON)."""
         import json

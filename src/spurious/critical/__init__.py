@@ -24,10 +24,19 @@ from .finders import (
     levenberg_marquardt,
     newton_mr,
 )
-from .spectrum import Spectrum, hessian_spectrum
+from .spectrum import (
+    SpectralDensity,
+    Spectrum,
+    TraceEstimate,
+    extreme_eigenvalues,
+    hessian_spectrum,
+    hutchinson_trace,
+    spectral_density,
+)
 
 __all__ = ["LABELS", "Classification", "DescentCurve", "Spectrum", "classify", "find_descent_curve",
            "hessian_spectrum", "symmetry_orbit_dimension", "AnalyticCriticalPoint", "baldi_hornik",
            "count_index_sets", "critical_point_for", "enumerate_critical_points", "named_point",
            "sigma_eigensystem", "FINDERS", "damped_newton", "gradient_flatness",
-           "gradient_norm_minimisation", "levenberg_marquardt", "newton_mr"]
+           "gradient_norm_minimisation", "levenberg_marquardt", "newton_mr", "SpectralDensity", "TraceEstimate",
+           "extreme_eigenvalues", "hutchinson_trace", "spectral_density"]

@@ -12,6 +12,9 @@
 - "spurious local minimum": ∇²Φ ⪰ 0, Φ(θ) above the optimum, no descent curve, and ∇²Φ
   positive definite on the complement of the tangent space of the symmetry orbit
   (for linear nets W_{j+1}C⁻¹, C W_j: the null space has exactly the orbit's dimension);
+- "local minimum": with ``optimum=None`` (no optimum known, e.g. a trained network): ∇²Φ
+  positive definite beyond its error bound (or on the complement of the symmetry orbit) and
+  no descent curve — a strict local minimum, *global status unknown*;
 - "inconclusive": anything else, with the reason (λ_min within its error bound of 0,
   extra null directions beyond the symmetries, optimum unknown, …).
 
@@ -31,10 +34,11 @@ from .spectrum import Spectrum, hessian_spectrum
 __all__ = ["Classification", "DescentCurve", "LABELS", "classify", "find_descent_curve",
            "symmetry_orbit_dimension", "gradient_tolerance"]
 
-Label = Literal["global minimum", "spurious local minimum", "strict saddle", "non-strict saddle",
-                "not critical", "inconclusive"]
-LABELS: tuple[str, ...] = ("global minimum", "spurious local minimum", "strict saddle",
+Label = Literal["global minimum", "spurious local minimum", "local minimum", "strict saddle",
+                "non-strict saddle", "not critical", "inconclusive"]
+LABELS: tuple[str, ...] = ("global minimum", "spurious local minimum", "local minimum", "strict saddle",
                            "non-strict saddle", "not critical", "inconclusive")
+FROM_LANDSCAPE: Any = object()  # classify's default optimum: the landscape's own (``landscape.optimum``)
 
 
 @dataclass
@@ -78,7 +82,7 @@ class Classification:
 
     @property
     def is_minimum(self) -> bool:
-        return self.label in ("global minimum", "spurious local minimum")
+        return self.label in ("global minimum", "spurious local minimum", "local minimum")
 
     @property
     def is_saddle(self) -> bool:
@@ -132,7 +136,8 @@ def _noise(f: float, landscape) -> float:
 
 def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
              dense_limit: int = 1500, search_descent: bool = True,
-             better_value: float | None = None, better_source: str = "a better point exhibited") -> Classification:
+             better_value: float | None = None, better_source: str = "a better point exhibited",
+             optimum: Any = FROM_LANDSCAPE) -> Classification:
     """Classify ``point`` (flat vector or list of blocks) on ``landscape``; see the module docstring.
 
     ``better_value``: where the landscape has no known optimum (e.g. an MLP), the loss of a
@@ -140,9 +145,15 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
     a point *global*. A point on a non-differentiable set (a ReLU kink, via the objective's
     ``on_kink``) is reported as inconclusive: second-order conditions do not apply there.
 
+    ``optimum``: the landscape's own by default (``landscape.optimum``); a number (the known
+    optimal loss); a point (its loss is taken as the optimum); or ``None``: no optimum is known,
+    and a certified strict local minimum is labelled "local minimum" (global status unknown)
+    instead of inconclusive.
+
     Raises :class:`~spurious.errors.InputError` for a point with NaN/Inf or the wrong shape.
     """
     theta = landscape.point(point)
+    opt = landscape.optimum if optimum is FROM_LANDSCAPE else given_optimum(landscape, optimum)
     on_kink = getattr(getattr(landscape, "objective", None), "on_kink", None)
     if callable(on_kink) and on_kink(theta):
         f, g = landscape.value_and_gradient(theta)
@@ -152,7 +163,6 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
                               optimum=None, optimum_source=None, gap=None, gap_tol=None)
     f, g = landscape.value_and_gradient(theta)
     gnorm = float(np.linalg.norm(g))
-    opt = landscape.optimum
     fstar = None if opt is None else float(opt.value)
     gtol = gradient_tolerance(f, tolerances)
     gap = None if fstar is None else f - fstar
@@ -189,9 +199,18 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
             return Classification("spurious local minimum", f"loss exceeds {better_source} by "
                                   f"{f - better_value:.3e}; Hessian positive definite on the complement of "
                                   f"the {sym}-dimensional symmetry orbit (nullity = orbit dimension)", **base)
+    if gap is None and optimum is None and (spec.lam_min - spec.err_min > spec.zero_tol or (
+            sym is not None and spec.index_exact and spec.nullity == sym)):
+        why = ("positive definite beyond its error bound" if spec.lam_min - spec.err_min > spec.zero_tol else
+               f"positive definite on the complement of the {sym}-dimensional symmetry orbit")
+        return Classification("local minimum", f"Hessian {why}, no descent curve: a strict local minimum; "
+                              "global status unknown (no optimum given)", **base)
     if gap is None:
         return Classification("inconclusive", "Hessian PSD and no descent curve found, but the "
                               "global optimum is unknown for this landscape", **base)
+    if spec.lam_min - spec.err_min > spec.zero_tol:
+        return Classification("spurious local minimum", f"loss exceeds the optimum by {gap:.3e}; Hessian "
+                              "positive definite beyond its error bound", **base)
     if sym is not None and spec.index_exact and spec.nullity == sym:
         return Classification("spurious local minimum", f"loss exceeds the optimum by {gap:.3e}; Hessian "
                               f"positive definite on the complement of the {sym}-dimensional symmetry "
@@ -201,6 +220,24 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
            else "no symmetry model for this landscape")
     return Classification("inconclusive", f"Hessian PSD, loss above optimum by {gap:.3e}, no descent "
                           f"curve found, {why}: a higher-order term could still decrease Φ", **base)
+
+
+def given_optimum(landscape, optimum: object):
+    """``classify``'s ``optimum=`` as a :class:`~spurious.landscape.MinValue` (None stays None)."""
+    from ..errors import InputError
+    from ..landscape import MinValue
+
+    if optimum is None:
+        return None
+    if isinstance(optimum, int | float | np.floating | np.integer):
+        if not np.isfinite(optimum):
+            raise InputError("optimum", f"expected a finite loss value, got {optimum}")
+        return MinValue(float(optimum), "given by the caller")
+    try:
+        point = landscape.point(optimum, "optimum")
+    except InputError as exc:
+        raise InputError("optimum", f"expected a number, a point of the landscape or None ({exc})") from exc
+    return MinValue(landscape.value(point), "loss at the given optimal point")
 
 
 def _strict_saddle(landscape, theta: np.ndarray, f: float, spec: Spectrum, base: dict) -> Classification:

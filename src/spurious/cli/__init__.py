@@ -17,7 +17,7 @@ import click
 
 from ..errors import SpuriousError
 
-COMMAND_MODULES = ("check", "verify", "classify", "train", "landscape", "sweep")
+COMMAND_MODULES = ("check", "report", "verify", "classify", "train", "landscape", "sweep")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

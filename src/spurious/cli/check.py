@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,6 +80,8 @@ def rich_table(rows: list[dict[str, str]]) -> Table:
 @click.command("check")
 @click.option("--list", "list_only", is_flag=True,
               help="List the claims, their controls and whether each has a check.")
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="With --list: print docs/CLAIMS.md (every claim, its source, check, tolerances, control).")
 @click.option("--only", multiple=True, metavar="ID",
               help="Run only this claim (repeatable, or comma-separated).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
@@ -94,8 +97,10 @@ def rich_table(rows: list[dict[str, str]]) -> Table:
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of a table.")
 @click.option("--no-report", is_flag=True,
               help="Skip index.html and the figures (still writes report.md, json, parquet).")
-def check(list_only: bool, only: tuple[str, ...], out: Path, seed: int, seeds_text: str | None,
-          n_jobs: int | None, quick: bool, as_json: bool, no_report: bool) -> None:
+@click.option("--replace", is_flag=True,
+              help="Overwrite an existing results.json in --out instead of merging this run into it by claim.")
+def check(list_only: bool, as_markdown: bool, only: tuple[str, ...], out: Path, seed: int, seeds_text: str | None,
+          n_jobs: int | None, quick: bool, as_json: bool, no_report: bool, replace: bool) -> None:
     """Run every claim of the source documents and print a verdict for each.
 
     A verdict is a statement about mathematics: *refuted* only with a saved counterexample
@@ -103,11 +108,20 @@ def check(list_only: bool, only: tuple[str, ...], out: Path, seed: int, seeds_te
     the same check says *refuted*. Unconverged numerics are excluded and counted, never read
     as a violation.
 
+    A run into a folder that already holds a results.json (an --only or --seeds run, say) is merged
+    into it by claim: the claims run now replace their old results, the others are kept and marked
+    with the run they came from (--replace overwrites instead).
+
     Exit code 0 when every claim is in its expected state (on every seed), 1 otherwise.
     """
     console = Console()
     if list_only:
-        _print_list(console)
+        if as_markdown:
+            from ..report.catalogue import claims_markdown
+
+            click.echo(claims_markdown(), nl=False)
+        else:
+            _print_list(console)
         return
     ids = [part.strip() for item in only for part in item.split(",") if part.strip()]
     select(ids or None)  # validates the ids before any work
@@ -119,6 +133,9 @@ def check(list_only: bool, only: tuple[str, ...], out: Path, seed: int, seeds_te
         verdicts = _run_seeds_with_progress(console, ids, seeds, quick, n_jobs, out, as_json)
     seconds = time.perf_counter() - start
     payload = _payload(verdicts, seeds, quick, seconds)
+    merged_note = ""
+    if not replace and (out / "results.json").is_file():
+        payload, merged_note = _merge_into(out / "results.json", payload)
     rows = verdict_rows(verdicts)
     if as_json:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
@@ -129,21 +146,40 @@ def check(list_only: bool, only: tuple[str, ...], out: Path, seed: int, seeds_te
     from ..report import write_report  # matplotlib is imported only when a report is written
 
     meta = {**{k: v for k, v in payload.items() if k != "verdicts"}, "documents": DOCUMENTS}
-    written = write_report(verdicts, out, meta, html=not no_report, payload=payload)
+    written = write_report(payload["verdicts"], out, meta, html=not no_report, payload=payload)
     bad = [v.id for v in verdicts if v.unexpected]
     main_file = written.get("html", written["markdown"])
     state = f"unexpected: {', '.join(bad)}" if bad else "every claim in its expected state"
     if not as_json:
-        click.echo(f"{len(seeds)} seed(s), {seconds:.1f} s; wrote {main_file}; {state}")
+        for line in (f"{len(seeds)} seed(s), {seconds:.1f} s; {state}", merged_note, f"wrote {main_file}"):
+            if line:
+                click.echo(textwrap.fill(line, 100, subsequent_indent="  "))
     if bad:
         sys.exit(1)
 
 
+def _merge_into(path: Path, payload: dict) -> tuple[dict, str]:
+    """Merge this run into the results.json at ``path`` by claim (an unreadable file is replaced, and said so)."""
+    from ..report.merge import merge_results
+
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(old, dict) or not isinstance(old.get("verdicts"), list):
+            raise ValueError("no verdicts list")
+    except (ValueError, OSError) as exc:
+        return payload, f"replaced {path} (not a results.json: {exc})"
+    merged = merge_results(old, payload, [e.id for e in CATALOGUE])
+    return merged, merged.get("merged", "")
+
+
 def _payload(verdicts: list[Verdict], seeds: list[int], quick: bool, seconds: float) -> dict:
+    from ..report.environment import environment
+
     tol = CheckContext().tolerances
     return {"seed": seeds[0], "seeds": seeds, "quick": quick, "tolerances": tol.__dict__,
             "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "total_seconds": round(seconds, 3), "verdicts": [v.to_dict() for v in verdicts]}
+            "total_seconds": round(seconds, 3), "environment": environment(),
+            "verdicts": [v.to_dict() for v in verdicts]}
 
 
 def _print_list(console: Console) -> None:

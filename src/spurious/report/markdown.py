@@ -1,7 +1,6 @@
-"""``report.md``: the verdicts as Markdown (summary table, one section per claim).
+"""``report.md``: the report as Markdown, section by section in the order of ``index.html``.
 
-Figures are linked as ``figures/<ID>.png`` (files written beside the report); the HTML
-report embeds the same images.
+Figures are linked as ``figures/<ID>-<k>.png`` (files written beside the report).
 """
 
 from __future__ import annotations
@@ -9,46 +8,96 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .prose import (
+    closest_text,
+    control_text,
+    corrected_text,
+    instances_text,
+    seeds_text,
+    source_text,
+    tally_text,
+    verdict_sentence,
+)
 from .records import status_counts
+from .text import human, human_key, human_number, instance_rows
 
 __all__ = ["render_markdown"]
+
+MAX_INSTANCE_ROWS = 12
 
 
 def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(records: Sequence[Mapping[str, Any]], figure_files: Mapping[str, str],
+def _top(records: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> list[str]:
+    counts = ", ".join(f"{n} {s}" for s, n in status_counts(records).items())
+    bad = [r["id"] for r in records if r["unexpected"]]
+    state = f"**Unexpected: {', '.join(bad)}.**" if bad else "No claim is in an unexpected state."
+    lines = ["# spurious check", "", "## Verdict summary", "", f"**{counts}.** " + state, ""]
+    seeds = meta.get("seeds") or []
+    env = meta.get("environment") or {}
+    facts = []
+    if seeds:
+        facts.append(f"seeds: {', '.join(map(str, seeds[:8]))}{' …' if len(seeds) > 8 else ''} ({len(seeds)})")
+    if "total_seconds" in meta:
+        facts.append(f"total time: {float(meta['total_seconds']):.1f} s")
+    if meta.get("generated"):
+        facts.append(f"generated: {meta['generated']}")
+    if env:
+        facts.append("versions: " + ", ".join(f"{k} {v}" for k, v in env.items()))
+    if isinstance(meta.get("tolerances"), Mapping):
+        facts.append("relative tolerances: " + ", ".join(f"{human_key(k)} {human_number(v)}"
+                                                          for k, v in meta["tolerances"].items()))
+    lines += [f"- {f}" for f in facts]
+    lines += ["", "| claim | source | verdict | seeds | key figure |", "|---|---|---|---|---|"]
+    names = meta.get("documents") or {}
+    for r in records:
+        verdict = f"**{r['status']} (unexpected)**" if r["unexpected"] else r["status"]
+        lines.append(f"| [{r['id']}](#{r['id'].lower()}) | {_cell(source_text(r, names))} | {verdict} "
+                     f"| {_cell(seeds_text(r) or '—')} | {_cell(human(r['figure'], 110))} |")
+    return lines
+
+
+def _section(r: Mapping[str, Any], meta: Mapping[str, Any], figure_files: Sequence[tuple[str, str]]) -> list[str]:
+    names = meta.get("documents") or {}
+    lines = ["", f"## {r['id']}", "", f"> {_cell(r['statement'])}", ">", f"> — {_cell(source_text(r, names))}", "",
+             verdict_sentence(r), ""]
+    for path, caption in figure_files:
+        lines += [f"![{r['id']}]({path})", "", f"_{_cell(caption)}._", ""]
+    control, control_status = control_text(r)
+    facts = [("expected", r["expected"]), ("key figure", human(r["figure"], 400)), ("tolerance", r["tolerance"]),
+             ("instances", instances_text(r)), ("settled", tally_text(r)), ("closest call", closest_text(r)),
+             ("negative control", f"{control_status}: {control}" if control_status else control),
+             ("seeds", seeds_text(r)), ("time", f"{float(r['seconds']):.2f} s")]
+    lines += [f"- **{k}**: {_cell(v)}" for k, v in facts if v]
+    lines += [f"- **note**: {_cell(n)}" for n in r.get("notes") or []]
+    for k, cx in enumerate(c for c in r.get("counterexamples") or [] if c.get("accepted")):
+        lines += ["", f"### Counterexample {k + 1}", "",
+                  f"- **quantity**: {_cell(cx.get('quantity'))}",
+                  f"- **measured** {human(cx.get('measured'))} against **claimed bound** {human(cx.get('threshold'))} "
+                  f"(margin {human(cx.get('margin'))}×)",
+                  f"- **files**: [{cx.get('file')}]({cx.get('file')}), [{cx.get('json')}]({cx.get('json')})",
+                  f"- **re-verify**: `{cx.get('command')}`"]
+    if (c := corrected_text(r)) is not None:
+        lines += ["", f"### Corrected statement ({c[1]})", "", f"> {_cell(c[0])}", "", _cell(c[2])]
+    instances = r.get("instances") or []
+    if instances:
+        columns, rows = instance_rows(instances, MAX_INSTANCE_ROWS)
+        lines += ["", "| " + " | ".join(_cell(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+        if len(instances) > MAX_INSTANCE_ROWS:
+            lines += ["", f"… {len(instances) - MAX_INSTANCE_ROWS} more rows in results.json"]
+    return lines
+
+
+def render_markdown(records: Sequence[Mapping[str, Any]], figure_files: Mapping[str, Sequence[tuple[str, str]]],
                     meta: Mapping[str, Any]) -> str:
     """The report as Markdown text.
 
-    figure_files : claim id → path of its PNG relative to the report folder.
+    figure_files : claim id → [(path of a PNG relative to the report folder, caption), …].
     """
-    counts = ", ".join(f"{n} {s}" for s, n in status_counts(records).items())
-    bad = [r["id"] for r in records if r["unexpected"]]
-    lines = ["# spurious check", ""]
-    run = ", ".join(f"{k} {meta[k]}" for k in ("seed", "quick", "generated") if k in meta)
-    if run:
-        lines += [f"_{run}_", ""]
-    state = f"**Unexpected: {', '.join(bad)}.**" if bad else "No claim is in an unexpected state."
-    lines += ["## Verdict summary", "", f"**{counts}.** " + state,
-              "", "| claim | source | expected | verdict | key figure | s |",
-              "|---|---|---|---|---|---|"]
+    lines = _top(records, meta)
     for r in records:
-        verdict = f"**{r['status']} (unexpected)**" if r["unexpected"] else r["status"]
-        source = f"{_cell(r['document'])} {_cell(r['where'])}"
-        lines.append(f"| [{r['id']}](#{r['id'].lower()}) | {source} | {r['expected']} | {verdict} "
-                     f"| {_cell(r['figure'])} | {float(r['seconds']):.2f} |")
-    docs = meta.get("documents") or {}
-    for r in records:
-        lines += ["", f"## {r['id']}", "", f"> {_cell(r['statement'])}", "",
-                  f"- **source**: {docs.get(r['document'], r['document'])}, {r['where']}",
-                  f"- **verdict**: {r['status']}" + (" (unexpected)" if r["unexpected"] else ""),
-                  f"- **expected**: {r['expected']}",
-                  f"- **key figure**: {_cell(r['figure'])}",
-                  f"- **tolerance**: {_cell(r['tolerance'])}",
-                  f"- **instances**: {len(r['instances'])}",
-                  f"- **time**: {float(r['seconds']):.2f} s"]
-        if r["id"] in figure_files:
-            lines += ["", f"![{r['id']}]({figure_files[r['id']]})"]
+        lines += _section(r, meta, figure_files.get(r["id"], []))
     return "\n".join(lines) + "\n"

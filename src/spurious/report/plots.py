@@ -31,14 +31,14 @@ yields no figure and a one-line reason (:class:`PlotError`), not a crash of the 
 
 from __future__ import annotations
 
-import io
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+
+from .style import COMPACT, FIG_WIDTH, colour_for, new_figure, short_label, styled, to_png, wrapped_label
 
 __all__ = ["PlotError", "plot_specs", "render_series", "render_specs"]
 
@@ -116,7 +116,7 @@ def _named(y: Any) -> dict[str, Any]:
     return {"": y}
 
 
-def render_series(series: Mapping[str, Any] | None, width: float = 9.0) -> bytes | None:
+def render_series(series: Mapping[str, Any] | None, width: float = FIG_WIDTH) -> bytes | None:
     """PNG bytes of the figure for ``series``, or None when there is nothing to draw.
 
     Raises :class:`PlotError` when the series does not follow the convention.
@@ -125,24 +125,17 @@ def render_series(series: Mapping[str, Any] | None, width: float = 9.0) -> bytes
     return render_specs(specs, width) if specs else None
 
 
-def render_specs(specs: Sequence[Mapping[str, Any]], width: float = 9.0) -> bytes:
-    """Draw up to ``MAX_PANELS`` specs side by side (two per row) and return PNG bytes."""
+def render_specs(specs: Sequence[Mapping[str, Any]], width: float = FIG_WIDTH) -> bytes:
+    """Draw up to ``MAX_PANELS`` specs (two per row) in the report's style and return PNG bytes."""
     specs = list(specs)[:MAX_PANELS]
     cols = 1 if len(specs) == 1 else 2
     rows = math.ceil(len(specs) / cols)
-    panel_h = 3.6 if cols == 2 else 4.0
-    fig = Figure(figsize=(width, panel_h * rows), dpi=100)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with styled():
+        fig = new_figure(rows)
         for i, spec in enumerate(specs):
             ax = fig.add_subplot(rows, cols, i + 1)
             _draw(fig, ax, spec)
-        fig.tight_layout()
-    buf = io.BytesIO()
-    with warnings.catch_warnings():  # extreme values on log axes make the tick locator warn
-        warnings.simplefilter("ignore", RuntimeWarning)
-        fig.savefig(buf, format="png")
-    return buf.getvalue()
+        return to_png(fig)
 
 
 def _draw(fig: Figure, ax, spec: Mapping[str, Any]) -> None:
@@ -157,12 +150,31 @@ def _draw(fig: Figure, ax, spec: Mapping[str, Any]) -> None:
         {"lines": _lines, "scatter": _scatter, "bars": _bars, "hist": _hist}[kind](ax, spec)
         _reference_lines(ax, spec)
         if any(name for name in _named(spec["y"])) or spec.get("hlines") or spec.get("vlines"):
-            ax.legend(fontsize=8, loc="best")
-    ax.set_xlabel(str(spec.get("xlabel", "x" if kind != "hist" else "value")))
-    ax.set_ylabel(str(spec.get("ylabel", "value" if kind != "hist" else "count")))
+            legend_below(ax)
+    ax.set_xlabel(short_label(spec.get("xlabel", "x" if kind != "hist" else "value"), 60))
+    ax.set_ylabel(short_label(spec.get("ylabel", "value" if kind != "hist" else "count"), 40))
     if spec.get("title"):
-        ax.set_title(str(spec["title"]), fontsize=10)
-    ax.grid(True, alpha=0.3)
+        ax.set_title(short_label(spec["title"], 70))
+    compact_ticks(ax, categorical_x=kind == "bars")
+
+
+def compact_ticks(ax, categorical_x: bool = False) -> None:
+    """Short numeric tick labels on both axes (log axes keep their decade labels)."""
+    if not categorical_x and ax.get_xscale() == "linear":
+        ax.xaxis.set_major_formatter(COMPACT)
+    if ax.get_yscale() == "linear":
+        ax.yaxis.set_major_formatter(COMPACT)
+
+
+def legend_below(ax) -> None:
+    """The legend under the axes, never over the data."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    labels = [short_label(label, 64) for label in labels]
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+              ncol=min(3 if max(map(len, labels)) < 30 else 2, len(labels)),
+              frameon=False)
 
 
 def _xy(spec: Mapping[str, Any], name: str, y: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -190,18 +202,18 @@ def _set_scales(ax, spec: Mapping[str, Any]) -> None:
 
 def _lines(ax, spec: Mapping[str, Any]) -> None:
     styles = spec.get("style") or {}
-    for name, y in _named(spec["y"]).items():
+    for k, (name, y) in enumerate(_named(spec["y"]).items()):
         xx, yy = _xy(spec, name, y)
         marker = "o" if xx.size <= 30 else None
         ax.plot(xx, yy, LINESTYLES.get(styles.get(name, "solid"), "-"), marker=marker,
-                markersize=3, label=name or None)
+                color=colour_for(name, k), label=name or None)
     _set_scales(ax, spec)
 
 
 def _scatter(ax, spec: Mapping[str, Any]) -> None:
-    for name, y in _named(spec["y"]).items():
+    for k, (name, y) in enumerate(_named(spec["y"]).items()):
         xx, yy = _xy(spec, name, y)
-        ax.scatter(xx, yy, s=18, alpha=0.75, label=name or None)
+        ax.scatter(xx, yy, s=18, alpha=0.75, color=colour_for(name, k), label=name or None)
     _set_scales(ax, spec)
 
 
@@ -209,7 +221,7 @@ def _bars(ax, spec: Mapping[str, Any]) -> None:
     groups = _named(spec["y"])
     first = _floats(next(iter(groups.values())), "y")
     if spec.get("x") is not None:
-        labels = [str(v) for v in spec["x"]]
+        labels = [wrapped_label(v) for v in spec["x"]]
     else:
         labels = [str(i) for i in range(first.size)]
     positions = np.arange(len(labels), dtype=np.float64)
@@ -219,21 +231,20 @@ def _bars(ax, spec: Mapping[str, Any]) -> None:
         if yy.size != len(labels):
             raise PlotError(f"bars: {len(labels)} labels but y[{name!r}] has {yy.size} values")
         ax.bar(positions + (k - (len(groups) - 1) / 2) * width, np.nan_to_num(yy), width,
-               label=name or None)
+               color=colour_for(name, k), label=name or None)
     ax.set_xticks(positions)
-    ax.set_xticklabels(labels, rotation=30 if max(map(len, labels), default=0) > 6 else 0,
-                       fontsize=8)
+    ax.set_xticklabels(labels)
     if spec.get("logy"):
         ax.set_yscale("log")
 
 
 def _hist(ax, spec: Mapping[str, Any]) -> None:
-    for name, y in _named(spec["y"]).items():
+    for k, (name, y) in enumerate(_named(spec["y"]).items()):
         yy = _floats(y, f"y[{name!r}]")
         yy = yy[np.isfinite(yy)]
         if spec.get("logx"):
             yy = np.log10(yy[yy > 0])
-        ax.hist(yy, bins=int(spec.get("bins", 30)), alpha=0.6, label=name or None)
+        ax.hist(yy, bins=int(spec.get("bins", 30)), alpha=0.6, color=colour_for(name, k), label=name or None)
     if spec.get("logy"):
         ax.set_yscale("log")
 
@@ -257,12 +268,13 @@ def _contour(fig: Figure, ax, spec: Mapping[str, Any]) -> None:
     levels = min(30, max(5, int(np.unique(np.round(finite, 12)).size)))
     filled = ax.contourf(xx, yy, np.ma.masked_invalid(zz), levels=levels, cmap="viridis")
     ax.contour(xx, yy, np.ma.masked_invalid(zz), levels=levels, colors="k", linewidths=0.3)
-    bar = fig.colorbar(filled, ax=ax)
-    bar.set_label(str(spec.get("zlabel", "value")))
-    for name, (px, py) in (spec.get("points") or {}).items():
-        ax.plot([px], [py], "r*", markersize=10, label=str(name))
+    bar = fig.colorbar(filled, ax=ax, format=COMPACT)
+    bar.set_label(short_label(spec.get("zlabel", "value"), 40))
+    for k, (name, (px, py)) in enumerate((spec.get("points") or {}).items()):
+        ax.plot([px], [py], "*", color=colour_for(str(name), k + 5), markersize=10,
+                markeredgecolor="white", label=str(name))
     if spec.get("points"):
-        ax.legend(fontsize=8, loc="upper right")
+        legend_below(ax)
 
 
 def _reference_lines(ax, spec: Mapping[str, Any]) -> None:
@@ -276,3 +288,6 @@ def _reference_lines(ax, spec: Mapping[str, Any]) -> None:
         v = float(value)
         if math.isfinite(v) and not (spec.get("logx") and v <= 0):
             ax.axvline(v, color="gray", linestyle=":", linewidth=1, label=str(name))
+
+
+__all__ += ["compact_ticks", "legend_below"]

@@ -35,9 +35,14 @@ def _record(verdict: Any) -> dict[str, Any]:
     rec.setdefault("figure", "—")
     rec.setdefault("tolerance", "—")
     rec.setdefault("seconds", 0.0)
-    for key in ("evidence", "series"):
+    rec.setdefault("reason", "")
+    rec.setdefault("seed", 0)
+    for key in ("evidence", "series", "seed_tally"):
         rec[key] = rec.get(key) or {}
-    rec["instances"] = rec.get("instances") or []
+    for key in ("instances", "counterexamples", "notes", "per_seed"):
+        rec[key] = rec.get(key) or []
+    for key in ("tally", "closest_call", "control", "corrected"):
+        rec.setdefault(key, None)
     rec["unexpected"] = rec["status"] not in (rec["expected"], "not implemented")
     return rec
 

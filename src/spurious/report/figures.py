@@ -1,0 +1,262 @@
+"""A figure for every claim, chosen from what its verdict carries (first that draws wins).
+
+1. **bespoke series**: the check's own plot specs (``series`` without ``"margins"``), see
+   :mod:`spurious.report.plots`;
+2. **margins**: ``series["margins"] = {"quantity", "threshold_kind": "below"|"above", "instance",
+   "measured", "threshold"}``: measured against threshold per instance, log scale, each point
+   coloured by the side of the line it is on;
+3. **closest calls per seed**: the margin of each seed's closest call (multi-seed runs), or the
+   single closest call as measured-vs-threshold bars;
+4. **instances**: the numeric columns of the instance table, one marker per instance (log scale
+   when positive and spanning decades);
+5. **tally**: the verdict per seed (always drawable, so no claim is left without a picture).
+
+For a refuted claim the counterexample's loss slice is added
+(:mod:`spurious.report.counterexample`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .counterexample import load_counterexample, loss_slice_png
+from .plots import PlotError, compact_ticks, legend_below, render_series
+from .style import STATUS_COLOURS, new_figure, short_label, styled, to_png
+from .text import human_key
+
+__all__ = ["ClaimFigure", "claim_figures", "main_figure", "margins_png"]
+
+MAX_INSTANCE_COLUMNS = 4
+
+
+@dataclass
+class ClaimFigure:
+    """One figure of a claim: PNG bytes, what it shows (a caption), and which data drew it."""
+
+    png: bytes
+    caption: str
+    source: str
+
+
+def _floats(values: Sequence[Any]) -> np.ndarray:
+    out = []
+    for v in values:
+        try:
+            out.append(float(v) if v is not None else math.nan)
+        except (TypeError, ValueError):
+            out.append(math.nan)
+    return np.array(out, dtype=np.float64)
+
+
+def _bespoke(series: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in series.items() if k != "margins"}
+
+
+def _titles(series: Mapping[str, Any]) -> str:
+    specs = series.get("plots") if "plots" in series else [series]
+    titles = [str(s.get("title")) for s in specs or [] if isinstance(s, Mapping) and s.get("title")]
+    return "; ".join(titles)
+
+
+def margins_png(margins: Mapping[str, Any]) -> bytes:
+    """Measured vs threshold per instance on a log axis (the ``series["margins"]`` convention)."""
+    measured = _floats(margins.get("measured") or [])
+    threshold = _floats(margins.get("threshold") or [])
+    if measured.size == 0 or threshold.size not in (1, measured.size):
+        raise PlotError("margins: 'measured' is empty or 'threshold' does not match it")
+    threshold = np.broadcast_to(threshold, measured.shape)
+    below = str(margins.get("threshold_kind", "below")) == "below"
+    ok = measured <= threshold if below else measured >= threshold
+    x = np.arange(measured.size)
+    quantity = str(margins.get("quantity", "measured"))
+    with styled():
+        fig = new_figure(1)
+        ax = fig.add_subplot(1, 1, 1)
+        positive = np.isfinite(measured) & (measured > 0)
+        tpos = np.isfinite(threshold) & (threshold > 0)
+        log = bool(positive.any()) and (np.all(measured[np.isfinite(measured)] > 0))
+        ax.plot(x[tpos], threshold[tpos], "_" if measured.size <= 40 else "-", color="black", markersize=14,
+                label="threshold (" + ("must stay below" if below else "must stay above") + ")")
+        keep = positive if log else np.isfinite(measured)
+        ax.plot(x[keep & ok], measured[keep & ok], "o", color=STATUS_COLOURS["holds"],
+                label="measured, on the claim's side")
+        if np.any(keep & ~ok):
+            ax.plot(x[keep & ~ok], measured[keep & ~ok], "X", color=STATUS_COLOURS["refuted"], markersize=7,
+                    label="measured, across the line")
+        if log:
+            ax.set_yscale("log")
+        _instance_ticks(ax, margins.get("instance") or [], measured.size)
+        ax.set_ylabel(short_label(quantity, 40))
+        ax.set_title(short_label(f"{quantity}: measured vs threshold per instance", 90))
+        compact_ticks(ax, categorical_x=True)
+        legend_below(ax)
+        return to_png(fig)
+
+
+def _instance_ticks(ax, names: Sequence[Any], n: int) -> None:
+    if names and len(names) == n and n <= 12:
+        ax.set_xticks(np.arange(n))
+        labels = [short_label(v, 14) for v in names]
+        rotate = n * max(map(len, labels)) > 70
+        ax.set_xticklabels(labels, rotation=25 if rotate else 0, ha="right" if rotate else "center")
+        ax.set_xlabel("instance")
+    else:
+        ax.set_xlabel("instance number")
+
+
+def _closest_calls_png(record: Mapping[str, Any]) -> tuple[bytes, str] | None:
+    per_seed = [p for p in record.get("per_seed") or [] if p.get("margin") is not None]
+    call = record.get("closest_call")
+    with styled():
+        if len(per_seed) > 1:
+            fig = new_figure(1)
+            ax = fig.add_subplot(1, 1, 1)
+            seeds = [p["seed"] for p in per_seed]
+            margins = _floats([p["margin"] for p in per_seed])
+            colours = [STATUS_COLOURS.get(str(p.get("status")), "#6e7781") for p in per_seed]
+            ax.bar(np.arange(len(seeds)), np.where(np.isfinite(margins), margins, np.nan), color=colours)
+            ax.axhline(1.0, color="black", linestyle="--", label="margin 1 (the verdict's line)")
+            ax.set_yscale("log")
+            ax.set_xticks(np.arange(len(seeds)))
+            ax.set_xticklabels([str(s) for s in seeds] if len(seeds) <= 30 else [""] * len(seeds))
+            ax.set_xlabel("seed")
+            ax.set_ylabel("closest-call margin (×)")
+            ax.set_title("closest call per seed: room left before the verdict would flip")
+            legend_below(ax)
+            return to_png(fig), "the closest call's margin on every seed (log scale; above 1 is on the verdict's side)"
+        if isinstance(call, Mapping) and call.get("measured") is not None:
+            fig = new_figure(1, height=2.6)
+            ax = fig.add_subplot(1, 1, 1)
+            vals = _floats([call.get("measured"), call.get("threshold")])
+            ax.barh([0, 1], np.where(vals > 0, vals, np.nan), color=["#0072B2", "#6e7781"])
+            ax.set_yticks([0, 1])
+            ax.set_yticklabels(["measured", "threshold"])
+            if np.all(vals > 0):
+                ax.set_xscale("log")
+            ax.set_xlabel(short_label(call.get("quantity", "value"), 70))
+            ax.set_title(short_label(f"closest call: {call.get('instance', '')}", 90))
+            compact_ticks(ax)
+            return to_png(fig), "the closest call: the measured quantity against its threshold"
+    return None
+
+
+def _instances_png(instances: Sequence[Any]) -> tuple[bytes, str] | None:
+    rows = [r for r in instances if isinstance(r, Mapping)]
+    if not rows:
+        return None
+    columns: list[str] = []
+    for r in rows:
+        for k, v in r.items():
+            numeric = isinstance(v, int | float) and not isinstance(v, bool)
+            if k not in columns and numeric and not str(k).startswith("_"):
+                columns.append(k)
+    columns = [c for c in columns if np.isfinite(_floats([r.get(c) for r in rows])).sum() > 0]
+    if not columns:
+        return None
+    columns = columns[:MAX_INSTANCE_COLUMNS]
+    cols = 1 if len(columns) == 1 else 2
+    nrows = math.ceil(len(columns) / cols)
+    with styled():
+        fig = new_figure(nrows)
+        for i, c in enumerate(columns):
+            ax = fig.add_subplot(nrows, cols, i + 1)
+            y = _floats([r.get(c) for r in rows])
+            finite = y[np.isfinite(y)]
+            x = np.arange(y.size)
+            ax.plot(x, y, "o", color="#0072B2")
+            if finite.size and np.all(finite > 0) and finite.max() > 100 * finite.min():
+                ax.set_yscale("log")
+            ax.set_xlabel("instance number")
+            ax.set_ylabel(short_label(human_key(c), 32))
+            ax.set_title(short_label(human_key(c), 60))
+            compact_ticks(ax, categorical_x=True)
+        return to_png(fig), "the instance table's numeric columns, one marker per instance"
+
+
+def _tally_png(record: Mapping[str, Any]) -> tuple[bytes, str]:
+    per_seed = record.get("per_seed") or [{"seed": record.get("seed", 0), "status": record.get("status")}]
+    with styled():
+        fig = new_figure(1, height=2.2)
+        ax = fig.add_subplot(1, 1, 1)
+        for k, p in enumerate(per_seed):
+            status = str(p.get("status"))
+            ax.barh(0, 1, left=k, color=STATUS_COLOURS.get(status, "#6e7781"), edgecolor="white")
+        statuses = sorted({str(p.get("status")) for p in per_seed})
+        for s in statuses:
+            ax.barh(0, 0, color=STATUS_COLOURS.get(s, "#6e7781"), label=s)
+        ax.set_yticks([])
+        ax.set_xlim(0, max(len(per_seed), 1))
+        ax.set_xlabel("seed number")
+        ax.set_title("verdict per seed")
+        ax.grid(False)
+        legend_below(ax)
+        return to_png(fig), "the verdict on every seed run (the check returned no numeric series to draw)"
+
+
+def main_figure(record: Mapping[str, Any]) -> tuple[ClaimFigure, list[str]]:
+    """The claim's main figure by the chain of the module doc, and why earlier sources did not draw."""
+    notes: list[str] = []
+    series = record.get("series") or {}
+    series = series if isinstance(series, Mapping) else {}
+    bespoke = _bespoke(series)
+    if bespoke:
+        try:
+            png = render_series(bespoke)
+            if png is not None:
+                titles = _titles(bespoke)
+                return ClaimFigure(png, titles or "the check's own data series", "series"), notes
+        except (PlotError, TypeError, ValueError, KeyError, IndexError) as exc:
+            notes.append(f"its own series could not be drawn ({exc})")
+    margins = series.get("margins")
+    if isinstance(margins, Mapping):
+        try:
+            return ClaimFigure(margins_png(margins), f"{margins.get('quantity', 'the checked quantity')}: measured "
+                               "against its threshold for every instance (log scale)", "margins"), notes
+        except (PlotError, TypeError, ValueError) as exc:
+            notes.append(f"its margins could not be drawn ({exc})")
+    for source, make in (("closest call", lambda: _closest_calls_png(record)),
+                         ("instances", lambda: _instances_png(record.get("instances") or []))):
+        drawn = make()
+        if drawn is not None:
+            return ClaimFigure(drawn[0], drawn[1], source), notes
+    png, caption = _tally_png(record)
+    return ClaimFigure(png, caption, "tally"), notes
+
+
+def counterexample_figure(record: Mapping[str, Any], folder: Path | None) -> ClaimFigure | None:
+    """The loss slice through the first accepted counterexample, read back from ``folder``."""
+    if folder is None:
+        return None
+    for cx in record.get("counterexamples") or []:
+        if not cx.get("accepted"):
+            continue
+        loaded = load_counterexample(folder, cx)
+        if loaded is None:
+            continue
+        meta, arrays = loaded
+        drawn = loss_slice_png(meta.get("problem") or cx.get("problem") or {}, arrays)
+        if drawn is not None:
+            return ClaimFigure(drawn[0], drawn[1], "counterexample")
+    return None
+
+
+def claim_figures(record: Mapping[str, Any], folder: Path | None = None) -> tuple[list[ClaimFigure], list[str]]:
+    """Every figure of a claim (main figure, then the counterexample's loss slice) and notes."""
+    if record.get("status") == "not implemented":
+        return [], []
+    main, notes = main_figure(record)
+    figures = [main]
+    try:
+        cx = counterexample_figure(record, folder)
+    except Exception as exc:  # a slice that fails to compute is reported, not fatal
+        notes.append(f"the counterexample's loss slice could not be computed ({type(exc).__name__}: {exc})")
+        cx = None
+    if cx is not None:
+        figures.append(cx)
+    return figures, notes

@@ -68,26 +68,30 @@ def _unit_rows(U: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return norms, unit
 
 
-def pair_geometry(U: np.ndarray, V: np.ndarray) -> PairGeometry:
+def pair_geometry(U: np.ndarray, V: np.ndarray, accurate: bool = True) -> PairGeometry:
     """Angles θ_ij = ∠(uᵢ, vⱼ) (θ := π/2 when either vector is zero).
 
-    θ = 2 atan2(‖û − v̂‖, ‖û + v̂‖) (Kahan): accurate to rounding also near θ = 0 and π, where
-    arccos(û·v̂) and √(1 − c²) lose half the digits.
+    ``accurate``: θ = 2 atan2(‖û − v̂‖, ‖û + v̂‖) (Kahan), accurate to rounding also near θ = 0
+    and π, at the cost of (…, n, m, d) temporaries; otherwise θ = arccos(û·v̂), which loses half
+    the digits of θ there (the gradient keeps full accuracy to first order: ∂G/∂θ = 0 at θ = 0).
     """
     nu, uu = _unit_rows(U)
     nv, uv = _unit_rows(V)
     cos = np.clip(uu @ np.swapaxes(uv, -1, -2), -1.0, 1.0)
-    a = np.linalg.norm(uu[..., :, None, :] - uv[..., None, :, :], axis=-1)
-    b = np.linalg.norm(uu[..., :, None, :] + uv[..., None, :, :], axis=-1)
-    theta = 2.0 * np.arctan2(a, b)
+    if accurate:
+        a = np.linalg.norm(uu[..., :, None, :] - uv[..., None, :, :], axis=-1)
+        b = np.linalg.norm(uu[..., :, None, :] + uv[..., None, :, :], axis=-1)
+        theta = 2.0 * np.arctan2(a, b)
+    else:
+        theta = np.arccos(cos)
     zero = (nu <= ZERO_NEURON)[..., :, None] | (nv <= ZERO_NEURON)[..., None, :]
     theta = np.where(zero, 0.5 * np.pi, theta)
     return PairGeometry(nu, nv, uu, uv, cos, np.sin(theta), theta)
 
 
-def arccos_kernel(U: np.ndarray, V: np.ndarray) -> np.ndarray:
+def arccos_kernel(U: np.ndarray, V: np.ndarray, accurate: bool = True) -> np.ndarray:
     """K(uᵢ, vⱼ) = ‖uᵢ‖‖vⱼ‖(sin θ + (π − θ) cos θ)/(2π) for all pairs: (..., n, m)."""
-    g = pair_geometry(U, V)
+    g = pair_geometry(U, V, accurate)
     return g.norm_u[..., :, None] * g.norm_v[..., None, :] * (g.sin + (np.pi - g.theta) * g.cos) / TWO_PI
 
 
@@ -190,18 +194,19 @@ class ReluPopulation(ParameterLayout):
         return W
 
     # ------------------------------------------------------------------ closed forms
-    def value(self, theta: object) -> np.ndarray | float:
-        """F(W) (batched: shape (...))."""
+    def value(self, theta: object, accurate: bool = True) -> np.ndarray | float:
+        """F(W) (batched: shape (...)); ``accurate=False``: arccos angles (see :func:`pair_geometry`)."""
         W = self.weights(theta)
-        student = 0.5 * np.sum(arccos_kernel(W, W), axis=(-1, -2))
-        cross = np.sum(arccos_kernel(W, self.teacher), axis=(-1, -2))
+        student = 0.5 * np.sum(arccos_kernel(W, W, accurate), axis=(-1, -2))
+        cross = np.sum(arccos_kernel(W, self.teacher, accurate), axis=(-1, -2))
         out = student - cross + self._teacher_energy
         return float(out) if np.ndim(out) == 0 else out
 
-    def gradient(self, theta: object) -> np.ndarray:
-        """∇F as (..., n, d): Σ_{i'} G(wᵢ, wᵢ') − Σⱼ G(wᵢ, vⱼ)."""
+    def gradient(self, theta: object, accurate: bool = True) -> np.ndarray:
+        """∇F as (..., n, d): Σ_{i'} G(wᵢ, wᵢ') − Σⱼ G(wᵢ, vⱼ); ``accurate`` as in :meth:`value`."""
         W = self.weights(theta)
-        return kernel_gradient_sum(W, W) - kernel_gradient_sum(W, self.teacher)
+        own = kernel_gradient_sum(W, W, pair_geometry(W, W, accurate))
+        return own - kernel_gradient_sum(W, self.teacher, pair_geometry(W, self.teacher, accurate))
 
     def value_and_gradient(self, theta: object) -> tuple[np.ndarray | float, np.ndarray]:
         return self.value(theta), self.gradient(theta)

@@ -1,0 +1,1 @@
+"""Published experiments reproduced as documented protocols (SS18: :mod:`.safran_shamir`)."""

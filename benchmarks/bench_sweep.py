@@ -24,7 +24,8 @@ from spurious.sweep import load_results, parse_config, run_sweep
 def config(out: Path, n_configs: int, steps: int):
     data_seeds = list(range(max(1, n_configs // 4)))
     return parse_config({"grid": {
-        "model": "deep-linear", "widths": [8, 8, 8, 8], "loss": "squared", "data": "gaussian",
+        "model": "deep-linear", "widths": [8, 8, 8, 8], "loss": "squared", "reduction": "mean",
+        "generator": "gaussian",
         "data_seed": data_seeds, "init_scale": [0.01, 0.1, 0.5, 1.0], "seeds": 5,
         "lr": 0.05, "steps": steps}}, out=out)
 

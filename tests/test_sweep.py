@@ -22,7 +22,7 @@ SMALL = """
 model = "deep-linear"
 widths = [[3, 3, 3], [3, 1, 3]]
 loss = "squared"
-data = "gaussian"
+generator = "gaussian"
 data_seed = [0, 1]
 seeds = 2
 steps = 300
@@ -59,12 +59,12 @@ def test_sequential_and_parallel_runs_agree(tmp_path: Path) -> None:
 
 
 BAD = [
-    ('model = "mlp"\nwidths = [2, 2]\nloss = "squared"\ndata = "gaussian"', "grid.model"),
-    ('model = "deep-linear"\nwidths = [2, -1, 2]\nloss = "squared"\ndata = "gaussian"', "grid.widths"),
-    ('model = "deep-linear"\nwidths = [2, 2]\ndata = "gaussian"', "grid.loss"),
-    ('model = "deep-linear"\nwidths = [2, 2]\nloss = "squared"\ndata = "gaussian"\nsteps = -5',
+    ('model = "transformer"\nwidths = [2, 2]\nloss = "squared"\ngenerator = "gaussian"', "grid.model"),
+    ('model = "deep-linear"\nwidths = [2, -1, 2]\nloss = "squared"\ngenerator = "gaussian"', "grid.widths"),
+    ('model = "deep-linear"\nwidths = [2, 2]\nloss = "l1"\ngenerator = "gaussian"', "grid.loss"),
+    ('model = "deep-linear"\nwidths = [2, 2]\nloss = "squared"\ngenerator = "gaussian"\nsteps = -5',
      "grid.steps"),
-    ('model = "deep-linear"\nwidths = [2, 2]\nloss = "squared"\ndata = "gaussian"\ncolour = 1',
+    ('model = "deep-linear"\nwidths = [2, 2]\nloss = "squared"\ngenerator = "gaussian"\ncolour = 1',
      "grid.colour"),
 ]
 
@@ -80,7 +80,7 @@ def test_bad_config_one_line_exit_2(tmp_path: Path, capsys, body: str, key: str)
 
 
 def test_bad_config_from_the_shell(tmp_path: Path) -> None:
-    path = write(tmp_path, "[grid]\nmodel = 'deep-linear'\nwidths = [2, 0]\nloss='squared'\ndata='gaussian'\n")
+    path = write(tmp_path, "[grid]\nmodel = 'deep-linear'\nwidths = [2, 0]\nloss='squared'\ngenerator='gaussian'\n")
     done = subprocess.run([SPURIOUS, "sweep", str(path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "grid.widths" in done.stderr
@@ -92,7 +92,7 @@ def test_kill_and_resume_loses_nothing_duplicates_nothing(tmp_path: Path) -> Non
 model = "deep-linear"
 widths = [4, 4, 4, 4]
 loss = "squared"
-data = "gaussian"
+generator = "gaussian"
 data_seed = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]
 seeds = 2
 steps = 1500
@@ -150,12 +150,12 @@ def dask_cluster(tmp_path: Path):
 def test_sweep_on_a_real_dask_cluster(tmp_path: Path, dask_cluster: str) -> None:
     assert dask_cluster.startswith("tcp://127.0.0.1:")
     cfg = parse_config({"grid": {"model": "deep-linear", "widths": [[3, 3, 3], [3, 1, 3]],
-                                 "loss": "squared", "data": "gaussian", "seeds": 2, "steps": 200}},
+                                 "loss": "squared", "generator": "gaussian", "seeds": 2, "steps": 200}},
                        out=tmp_path / "dask")
     run = run_sweep(cfg, scheduler=dask_cluster)
     assert run.ran == 2
     local = parse_config({"grid": {"model": "deep-linear", "widths": [[3, 3, 3], [3, 1, 3]],
-                                   "loss": "squared", "data": "gaussian", "seeds": 2, "steps": 200}},
+                                   "loss": "squared", "generator": "gaussian", "seeds": 2, "steps": 200}},
                          out=tmp_path / "local")
     run_sweep(local)
     cols = ["task_id", "seed", "final_loss", "ending"]
@@ -167,6 +167,6 @@ def test_sweep_on_a_real_dask_cluster(tmp_path: Path, dask_cluster: str) -> None
 def test_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     cfg = parse_config({"grid": {"model": "deep-linear", "widths": [2, 2], "loss": "squared",
-                                 "data": "gaussian", "steps": 5}}, out=tmp_path / "x")
+                                 "generator": "gaussian", "steps": 5}}, out=tmp_path / "x")
     with pytest.raises(Exception, match="--scheduler"):
         run_sweep(cfg, scheduler="tcp://127.0.0.1:9", connect_timeout=1.0)

@@ -29,6 +29,9 @@ class Tolerances:
     gradient_flat : ‖∇²f ∇f‖ / (‖∇²f‖ ‖∇f‖) below this counts as gradient-flat (Frye et al. 2021).
     bound : a measured/bound ratio may exceed 1 by this much (round-off in the measured side).
     roundoff : relative slack on a difference of two computed losses (64 ulp × max(|f|, 1)).
+    run_gradient : a first-order run (sweeps) has converged when ‖∇f‖ ≤ ``run_gradient``·max(1, |f|);
+        looser than ``gradient`` since GD converges only linearly near degenerate minima.
+    run_loss : a run's end counts as the global minimum when f − f* ≤ ``run_loss``·(1 + |f*|).
     """
 
     derivative: float = 1e-9
@@ -40,6 +43,8 @@ class Tolerances:
     gradient_flat: float = 1e-4
     bound: float = 1e-9
     roundoff: float = 64 * EPS
+    run_gradient: float = 1e-6
+    run_loss: float = 1e-6
 
     def scaled(self, name: str, scale: float) -> float:
         """Return the absolute tolerance ``getattr(self, name) * max(scale, tiny)``."""

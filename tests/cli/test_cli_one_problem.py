@@ -1,4 +1,4 @@
-"""One problem, every command: same optimum through find, classify, train, landscape and sweep.
+"""One problem, every command: the same optimum through find, classify, train, landscape and sweep.
 
 Each output folder holds problem.toml, and `classify --problem OUT/problem.toml --point
 OUT/final.npy` reopens what train, find and sweep wrote.
@@ -14,12 +14,18 @@ import pytest
 from click.testing import CliRunner
 
 from spurious.cli import cli
+from spurious.sweep import load_results, parse_config, run_sweep
 from spurious.tolerances import DEFAULT
 
 PROBLEMS = {
     "deep-linear": ["--widths", "3,3,2"],
     "linear-resnet": ["--model", "linear-resnet", "--widths", "2,2,2"],
     "multi-tower": ["--model", "multi-tower", "--widths", "3,1,2/3,1,2"],
+}
+SWEEP_GRID = {
+    "deep-linear": {"widths": [3, 3, 2]},
+    "linear-resnet": {"model": "linear-resnet", "widths": [2, 2, 2]},
+    "multi-tower": {"model": "multi-tower", "towers": [[3, 1, 2], [3, 1, 2]]},
 }
 COMMON = ["--samples", "30", "--data-seed", "4", "--reduction", "mean"]
 
@@ -56,6 +62,10 @@ def test_same_optimum_through_every_command(tmp_path: Path, kind: str) -> None:
     assert sl["optimum"] == optimum and close(sl["center_value"], optimum)
     assert sl["grid_min"] >= optimum - DEFAULT.scaled("loss", 1.0 + abs(optimum))
     assert (tmp_path / "slice" / "problem.toml").exists()
+    sweep = run_sweep(parse_config({"grid": {**SWEEP_GRID[kind], "samples": 30, "data_seed": 4, "reduction": "mean",
+                                             "steps": 3000}}, out=tmp_path / "sweep"))
+    (row,) = load_results(sweep.out).to_pylist()
+    assert row["min_value"] == optimum and row["ending"] == "global minimum" and close(row["final_loss"], optimum)
 
 
 def test_global_point_is_global_through_classify_and_landscape(tmp_path: Path) -> None:

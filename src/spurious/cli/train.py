@@ -21,6 +21,7 @@ from ..landscape import Landscape
 from ..optim import estimate_beta, estimate_rho, gd, gd_step_bound, pgd, sgd
 from ..result import Result
 from ..spec import build_landscape, start_point, write_problem
+from ..tolerances import DEFAULT
 from .options import emit_json, json_option, out_option, problem_options, progress, spec_from_flags
 
 BETA_SAFETY = 1.25  # η = 1/(1.25 β̂): the sampled β̂ is a lower estimate of the sup over the ball
@@ -104,7 +105,8 @@ def save_parquet(result: Result, path: Path) -> None:
 @click.option("--lr", default="1/beta", show_default=True,
               help="Step size η (GD, SGD): a number, or 1/beta (β estimated around the start and printed).")
 @click.option("--batch-size", type=int, default=1, show_default=True, help="SGD mini-batch size.")
-@click.option("--eps", type=float, default=None, help="ε of Thm 6.7 / PGD [default: 1e-3·‖∇f(w₀)‖].")
+@click.option("--eps", type=float, default=None, help="ε of Thm 6.7 / PGD: GD stops at the first ‖∇f‖ ≤ ε "
+              "[default: 1e-6·max(1, |f(w₀)|)].")
 @click.option("--pgd-delta", type=float, default=0.1, show_default=True, help="PGD failure probability δ.")
 @click.option("--c", "c_const", type=float, default=0.5, show_default=True, help="PGD constant c.")
 @out_option("spurious-train")
@@ -118,7 +120,7 @@ def train(algorithm: str, steps: int, lr: str, batch_size: int, eps: float | Non
     landscape = build_landscape(spec)
     x0 = start_point(landscape, spec.seed)
     f0, g0 = landscape.value_and_gradient(x0)
-    eps = float(eps) if eps is not None else 1e-3 * max(float(np.linalg.norm(g0)), 1e-12)
+    eps = float(eps) if eps is not None else DEFAULT.scaled("run_gradient", max(1.0, abs(f0)))
     beta, region = None, None
     if step is None and algorithm != "pgd":
         step, beta, region = estimate_step(landscape, x0, spec.seed)

@@ -87,7 +87,7 @@ def jax_deep_linear_objective(model, loss: Loss, data: Dataset | Population) -> 
         return population_loss
     X, Y = jnp.asarray(data.X), jnp.asarray(data.Y)
     L = jax_output_loss(loss)
-    scale = 1.0 / data.m if loss.mean else 1.0
+    scale = loss.sample_scale(data.m, data.d_out)
     return lambda theta: scale * L(end_to_end(theta) @ X, Y)
 
 

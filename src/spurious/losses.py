@@ -11,7 +11,10 @@ returns an :class:`EndToEndLoss` with
 
 Every loss is also a loss on network outputs Z ∈ ℝ^{d_N×m} with targets Y
 (``output_value``, ``output_gradient``, ``output_hess_action``), which non-linear models use.
-With ``mean=True`` each loss is divided by the number of samples m.
+Reduction (``reduction=``, every loss): ``"sum"`` over samples (the default), ``"mean"`` over
+the m samples (÷ m; the same as ``mean=True``), or ``"mean-all"`` over all d_N·m output entries
+(÷ d_N m), as PyTorch's ``MSELoss()`` does. The squared loss keeps its ½: PyTorch's
+``MSELoss()`` equals 2 × ``SquaredLoss(reduction="mean-all")``.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ __all__ = [
 ]
 
 Data = Dataset | Population
+REDUCTIONS: tuple[str, ...] = ("sum", "mean", "mean-all")
 
 
 def _T(A: np.ndarray) -> np.ndarray:
@@ -70,6 +74,21 @@ class Loss:
     name: str = "loss"
     convex: bool = True
     mean: bool = False
+    reduction: str | None = None
+
+    def __post_init__(self) -> None:
+        """Reconcile ``mean`` and ``reduction`` (``mean`` is True for every reduction but "sum")."""
+        if self.reduction is None:
+            object.__setattr__(self, "reduction", "mean" if self.mean else "sum")
+        elif self.reduction not in REDUCTIONS:
+            raise InputError("reduction", f"expected one of {list(REDUCTIONS)}, got {self.reduction!r}")
+        elif self.mean and self.reduction == "sum":
+            raise InputError("reduction", "mean=True contradicts reduction='sum'")
+        object.__setattr__(self, "mean", self.reduction != "sum")
+
+    def sample_scale(self, m: int, d_out: int) -> float:
+        """The factor s in Φ = s · Σ_samples L: 1 (sum), 1/m (mean) or 1/(d_out·m) (mean-all)."""
+        return {"sum": 1.0, "mean": 1.0 / m, "mean-all": 1.0 / (m * d_out)}[str(self.reduction)]
 
     def check_targets(self, Y: np.ndarray) -> None:
         """Raise :class:`InputError` if ``Y`` is not a valid target for this loss."""
@@ -95,7 +114,7 @@ class Loss:
         return SampledLoss(self, data)
 
     def describe(self) -> str:
-        return f"{self.name}{' (mean)' if self.mean else ''}"
+        return f"{self.name}{'' if self.reduction == 'sum' else f' ({self.reduction})'}"
 
 
 @dataclass(frozen=True)
@@ -117,7 +136,7 @@ class SampledLoss:
         return self.data.d_out
 
     def _scale(self) -> float:
-        return 1.0 / self.data.m if self.loss.mean else 1.0
+        return self.loss.sample_scale(self.data.m, self.data.d_out)
 
     def value(self, W: np.ndarray) -> float:
         return self._scale() * self.loss.output_value(W @ self.data.X, self.data.Y)
@@ -147,6 +166,7 @@ class SquaredLoss(Loss):
 
     mean: bool = False
     name: str = "squared"
+    reduction: str | None = None
 
     def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:
         return 0.5 * float(np.sum((Z - Y) ** 2))
@@ -160,17 +180,20 @@ class SquaredLoss(Loss):
     def on(self, data: Data) -> EndToEndLoss:
         if not isinstance(data, Dataset | Population):
             raise InputError("data", f"expected a Dataset or Population, got {type(data).__name__}")
-        return SquaredFromStats(data.stats(), self.mean, data if isinstance(data, Dataset) else None)
+        stats = data.stats()
+        return SquaredFromStats(stats, self.mean, data if isinstance(data, Dataset) else None,
+                                factor=self.sample_scale(stats.m, stats.d_out))
 
 
 class SquaredFromStats:
     """The squared loss as a function of W through (X Xᵀ, Y Xᵀ, tr Y Yᵀ): O(d_N d₀²) per call."""
 
-    def __init__(self, stats: SufficientStats, mean: bool = False, dataset: Dataset | None = None):
+    def __init__(self, stats: SufficientStats, mean: bool = False, dataset: Dataset | None = None,
+                 factor: float | None = None):
         self.stats = stats
         self.d_in = stats.d_in
         self.d_out = stats.d_out
-        self.factor = 1.0 / stats.m if mean else 1.0
+        self.factor = factor if factor is not None else (1.0 / stats.m if mean else 1.0)
         C = stats.XXt
         lam, U = np.linalg.eigh(0.5 * (C + C.T))
         cutoff = max(lam.max(initial=0.0), 0.0) * C.shape[0] * 1e2 * np.finfo(float).eps
@@ -224,6 +247,7 @@ class LogisticLoss(Loss):
 
     mean: bool = False
     name: str = "logistic"
+    reduction: str | None = None
 
     def check_targets(self, Y: np.ndarray) -> None:
         bad = ~np.isin(Y, (-1.0, 1.0))
@@ -250,6 +274,7 @@ class CrossEntropyLoss(Loss):
 
     mean: bool = False
     name: str = "cross-entropy"
+    reduction: str | None = None
 
     def check_targets(self, Y: np.ndarray) -> None:
         if Y.shape[0] < 2:
@@ -283,8 +308,10 @@ class HuberLoss(Loss):
     delta: float = 1.0
     mean: bool = False
     name: str = "huber"
+    reduction: str | None = None
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         require_positive(self.delta, "delta")
 
     def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:

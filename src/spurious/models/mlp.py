@@ -263,7 +263,7 @@ class MLPObjective:
         self.layout = model
         self.loss = loss
         self.data = data
-        self.scale = 1.0 / data.m if getattr(loss, "mean", False) else 1.0
+        self.scale = loss.sample_scale(data.m, data.d_out)
 
     def value(self, theta: Array) -> float:
         Z = self.model.outputs(theta, self.data.X)

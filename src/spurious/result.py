@@ -60,3 +60,9 @@ class Result:
         text = (f"{self.method}: {self.status} after {self.iterations} iterations, "
                 f"loss {self.loss:.6g}, ‖∇f‖ {self.grad_norm:.3g}")
         return f"{text} ({self.message})" if self.message else text
+
+    def _repr_html_(self) -> str:
+        """A compact table in Jupyter (:func:`spurious.report.notebook.result_html`)."""
+        from .report.notebook import result_html
+
+        return result_html(self)

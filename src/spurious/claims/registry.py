@@ -299,6 +299,19 @@ class Verdict:
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(asdict(self))
 
+    def _repr_html_(self) -> str:
+        """A compact table in Jupyter (:func:`spurious.report.notebook.verdict_html`)."""
+        from ..report.notebook import verdict_html
+
+        return verdict_html(self)
+
+    def plot(self, folder: Any = None, which: int = 0) -> Any:
+        """The claim's figure as in the report (``which=1``: the counterexample's loss slice, read from
+        the report ``folder``); a :class:`~spurious.report.figures.ClaimFigure` that shows itself in Jupyter."""
+        from ..report.notebook import plot_verdict
+
+        return plot_verdict(self, folder, which)
+
 
 _CHECKS: dict[str, Callable[[CheckContext], Outcome]] = {}
 

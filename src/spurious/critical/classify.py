@@ -123,6 +123,12 @@ class Classification:
             lines.append(f"descent curve: order t^{d.order}, coefficient {d.coefficient:.3e} ({d.source})")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """A compact table in Jupyter (:func:`spurious.report.notebook.classification_html`)."""
+        from ..report.notebook import classification_html
+
+        return classification_html(self)
+
 
 def gradient_tolerance(loss: float, tolerances: Tolerances = DEFAULT) -> float:
     """‖∇Φ‖ ≤ tolerances.gradient · max(1, |Φ|) counts as critical (scale: the loss)."""

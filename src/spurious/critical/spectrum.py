@@ -78,6 +78,12 @@ class Spectrum:
             "method": self.method,
         }
 
+    def _repr_html_(self) -> str:
+        """A compact table in Jupyter (:func:`spurious.report.notebook.spectrum_html`)."""
+        from ..report.notebook import spectrum_html
+
+        return spectrum_html(self)
+
 
 def hessian_spectrum(landscape, point, tolerances: Tolerances = DEFAULT, *,
                      dense_limit: int = DENSE_LIMIT, k: int = 6, lanczos_tol: float = 1e-12,

@@ -1,10 +1,10 @@
 """A figure for every claim, chosen from what its verdict carries (first that draws wins).
 
 1. **bespoke series**: the check's own plot specs (``series`` without ``"margins"``), see
-   :mod:`spurious.report.plots`;
+   :mod:`spurious.report.plots` (bare lists without a spec come after the margins);
 2. **margins**: ``series["margins"] = {"quantity", "threshold_kind": "below"|"above", "instance",
    "measured", "threshold"}``: measured against threshold per instance, log scale, each point
-   coloured by the side of the line it is on;
+   coloured by the side of the line it is on (also drawn as a second figure beside bespoke specs);
 3. **closest calls per seed**: the margin of each seed's closest call (multi-seed runs), or the
    single closest call as measured-vs-threshold bars;
 4. **instances**: the numeric columns of the instance table, one marker per instance (log scale
@@ -18,16 +18,18 @@ For a refuted claim the counterexample's loss slice is added
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .counterexample import load_counterexample, loss_slice_png
-from .plots import PlotError, compact_ticks, legend_below, render_series
-from .style import STATUS_COLOURS, new_figure, short_label, styled, to_png
+from .plots import SPEC_KEYS, PlotError, compact_ticks, legend_below, render_series
+from .style import STATUS_COLOURS, new_figure, short_label, styled, to_png, wrapped_label
 from .text import human_key
 
 __all__ = ["ClaimFigure", "claim_figures", "main_figure", "margins_png"]
@@ -42,6 +44,15 @@ class ClaimFigure:
     png: bytes
     caption: str
     source: str
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def save(self, path: Path | str) -> Path:
+        """Write the PNG to ``path`` and return it."""
+        path = Path(path)
+        path.write_bytes(self.png)
+        return path
 
 
 def _floats(values: Sequence[Any]) -> np.ndarray:
@@ -81,33 +92,40 @@ def margins_png(margins: Mapping[str, Any]) -> bytes:
         positive = np.isfinite(measured) & (measured > 0)
         tpos = np.isfinite(threshold) & (threshold > 0)
         log = bool(positive.any()) and (np.all(measured[np.isfinite(measured)] > 0))
-        ax.plot(x[tpos], threshold[tpos], "_" if measured.size <= 40 else "-", color="black", markersize=14,
-                label="threshold (" + ("must stay below" if below else "must stay above") + ")")
+        ax.plot(x[tpos], threshold[tpos], "-", drawstyle="steps-mid", color="black", linewidth=1.2,
+                label="threshold (" + ("measured must stay below" if below else "measured must stay above") + ")")
         keep = positive if log else np.isfinite(measured)
         ax.plot(x[keep & ok], measured[keep & ok], "o", color=STATUS_COLOURS["holds"],
-                label="measured, on the claim's side")
+                label="measured, on the verdict's side")
         if np.any(keep & ~ok):
             ax.plot(x[keep & ~ok], measured[keep & ~ok], "X", color=STATUS_COLOURS["refuted"], markersize=7,
                     label="measured, across the line")
         if log:
             ax.set_yscale("log")
-        _instance_ticks(ax, margins.get("instance") or [], measured.size)
+        if tpos.any():
+            lo, hi = ax.get_ylim()
+            ax.fill_between(x[tpos], threshold[tpos], hi if below else lo, step="mid", color=STATUS_COLOURS["refuted"],
+                            alpha=0.07, linewidth=0, label="the other side of the line")
+            ax.set_ylim(lo, hi)
+        lines = _instance_ticks(ax, margins.get("instance") or [], measured.size)
         ax.set_ylabel(short_label(quantity, 40))
         ax.set_title(short_label(f"{quantity}: measured vs threshold per instance", 90))
         compact_ticks(ax, categorical_x=True)
-        legend_below(ax)
+        legend_below(ax, 0.2 + 0.07 * (lines - 1))
         return to_png(fig)
 
 
-def _instance_ticks(ax, names: Sequence[Any], n: int) -> None:
+def _instance_ticks(ax, names: Sequence[Any], n: int) -> int:
+    """Instance names as (wrapped) tick labels when few, else instance numbers; returns the label lines."""
     if names and len(names) == n and n <= 12:
         ax.set_xticks(np.arange(n))
-        labels = [short_label(v, 14) for v in names]
-        rotate = n * max(map(len, labels)) > 70
-        ax.set_xticklabels(labels, rotation=25 if rotate else 0, ha="right" if rotate else "center")
+        labels = [wrapped_label(v, max(8, 84 // n)) for v in names]
+        ax.set_xticklabels(labels)
         ax.set_xlabel("instance")
-    else:
-        ax.set_xlabel("instance number")
+        return max(label.count("\n") + 1 for label in labels)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("instance number")
+    return 1
 
 
 def _closest_calls_png(record: Mapping[str, Any]) -> tuple[bytes, str] | None:
@@ -175,7 +193,7 @@ def _instances_png(instances: Sequence[Any]) -> tuple[bytes, str] | None:
             ax.set_xlabel("instance number")
             ax.set_ylabel(short_label(human_key(c), 32))
             ax.set_title(short_label(human_key(c), 60))
-            compact_ticks(ax, categorical_x=True)
+            compact_ticks(ax, integer_x=True)
         return to_png(fig), "the instance table's numeric columns, one marker per instance"
 
 
@@ -186,17 +204,40 @@ def _tally_png(record: Mapping[str, Any]) -> tuple[bytes, str]:
         ax = fig.add_subplot(1, 1, 1)
         for k, p in enumerate(per_seed):
             status = str(p.get("status"))
-            ax.barh(0, 1, left=k, color=STATUS_COLOURS.get(status, "#6e7781"), edgecolor="white")
-        statuses = sorted({str(p.get("status")) for p in per_seed})
-        for s in statuses:
-            ax.barh(0, 0, color=STATUS_COLOURS.get(s, "#6e7781"), label=s)
+            ax.bar(k, 1, width=0.9, color=STATUS_COLOURS.get(status, "#6e7781"), edgecolor="white")
+        counts = Counter(str(p.get("status")) for p in per_seed)
         ax.set_yticks([])
-        ax.set_xlim(0, max(len(per_seed), 1))
-        ax.set_xlabel("seed number")
-        ax.set_title("verdict per seed")
+        ax.set_xticks(range(len(per_seed)))
+        ax.set_xticklabels([str(p.get("seed", k)) if len(per_seed) <= 30 else "" for k, p in enumerate(per_seed)])
+        ax.set_xlabel("seed")
+        ax.set_title("verdict per seed: " + ", ".join(f"{s} {n}/{len(per_seed)}" for s, n in sorted(counts.items())))
         ax.grid(False)
-        legend_below(ax)
         return to_png(fig), "the verdict on every seed run (the check returned no numeric series to draw)"
+
+
+def _series_figure(series: Mapping[str, Any], notes: list[str]) -> ClaimFigure | None:
+    try:
+        png = render_series(series)
+    except (PlotError, TypeError, ValueError, KeyError, IndexError) as exc:
+        notes.append(f"its own series could not be drawn ({exc})")
+        return None
+    return None if png is None else ClaimFigure(png, _titles(series) or "the check's own data series", "series")
+
+
+def _margins_figure(margins: Any, notes: list[str]) -> ClaimFigure | None:
+    if not isinstance(margins, Mapping):
+        return None
+    try:
+        png = margins_png(margins)
+    except (PlotError, TypeError, ValueError) as exc:
+        notes.append(f"its margins could not be drawn ({exc})")
+        return None
+    return ClaimFigure(png, f"{margins.get('quantity', 'the checked quantity')}: measured against its threshold "
+                       "for every instance (log scale)", "margins")
+
+
+def _has_spec(series: Mapping[str, Any]) -> bool:
+    return "plots" in series or bool(SPEC_KEYS & set(series))
 
 
 def main_figure(record: Mapping[str, Any]) -> tuple[ClaimFigure, list[str]]:
@@ -205,21 +246,14 @@ def main_figure(record: Mapping[str, Any]) -> tuple[ClaimFigure, list[str]]:
     series = record.get("series") or {}
     series = series if isinstance(series, Mapping) else {}
     bespoke = _bespoke(series)
-    if bespoke:
-        try:
-            png = render_series(bespoke)
-            if png is not None:
-                titles = _titles(bespoke)
-                return ClaimFigure(png, titles or "the check's own data series", "series"), notes
-        except (PlotError, TypeError, ValueError, KeyError, IndexError) as exc:
-            notes.append(f"its own series could not be drawn ({exc})")
-    margins = series.get("margins")
-    if isinstance(margins, Mapping):
-        try:
-            return ClaimFigure(margins_png(margins), f"{margins.get('quantity', 'the checked quantity')}: measured "
-                               "against its threshold for every instance (log scale)", "margins"), notes
-        except (PlotError, TypeError, ValueError) as exc:
-            notes.append(f"its margins could not be drawn ({exc})")
+    ordered = ([("series", bespoke), ("margins", series.get("margins"))] if bespoke and _has_spec(bespoke)
+               else [("margins", series.get("margins")), ("series", bespoke)])
+    for kind, data in ordered:
+        if not data:
+            continue
+        fig = _series_figure(data, notes) if kind == "series" else _margins_figure(data, notes)
+        if fig is not None:
+            return fig, notes
     for source, make in (("closest call", lambda: _closest_calls_png(record)),
                          ("instances", lambda: _instances_png(record.get("instances") or []))):
         drawn = make()
@@ -252,6 +286,9 @@ def claim_figures(record: Mapping[str, Any], folder: Path | None = None) -> tupl
         return [], []
     main, notes = main_figure(record)
     figures = [main]
+    series = record.get("series") if isinstance(record.get("series"), Mapping) else {}
+    if main.source == "series" and (extra := _margins_figure(series.get("margins"), notes)) is not None:
+        figures.append(extra)
     try:
         cx = counterexample_figure(record, folder)
     except Exception as exc:  # a slice that fails to compute is reported, not fatal

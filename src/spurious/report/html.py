@@ -57,7 +57,7 @@ white-space:nowrap;vertical-align:middle}
 table{border-collapse:collapse;font-size:.86em;margin:.5em 0}
 th,td{border:1px solid #d0d7de;padding:.25em .45em;text-align:left;vertical-align:top}
 th{background:#f6f8fa} tr.unexpected td{background:#ffebe9}
-table.toc{width:100%} table.toc td.fig{color:#57606a}
+table.toc{width:100%} table.toc td.fig{color:#57606a} table.toc td:first-child{white-space:nowrap}
 table.grid td{width:1.3em;height:1.3em;padding:0;text-align:center;font-size:.7em;color:#fff}
 table.grid th{font-weight:400;font-size:.75em;white-space:nowrap}
 dl.facts{display:grid;grid-template-columns:minmax(5em,max-content) minmax(0,1fr);gap:.25em .9em;margin:.6em 0}
@@ -75,6 +75,8 @@ blockquote.statement cite{display:block;font-size:.8em;color:#57606a;font-style:
 .filters label{white-space:nowrap}
 .matrices{display:flex;flex-wrap:wrap;gap:.6em}
 .matrices div{min-width:0;max-width:100%}
+@media (max-width:600px){body{padding:.6em} dl.facts{grid-template-columns:minmax(0,1fr);gap:0}
+dl.facts dd{margin-bottom:.4em} table.toc td.fig{display:none} table.toc th:last-child{display:none}}
 """
 
 

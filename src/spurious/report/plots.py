@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .style import COMPACT, FIG_WIDTH, colour_for, new_figure, short_label, styled, to_png, wrapped_label
 
@@ -85,7 +86,7 @@ def _fallback_spec(series: Mapping[str, Any]) -> dict[str, Any]:
     positive = values[np.isfinite(values) & (values > 0)]
     logy = bool(positive.size and np.all(values[np.isfinite(values)] > 0)
                 and positive.max() > 1e3 * positive.min())
-    return {"plot": "lines", "y": lines, "hlines": refs, "xlabel": "index", "ylabel": "value",
+    return {"plot": "lines", "y": lines, "hlines": refs, "xlabel": "instance number", "ylabel": "value",
             "logy": logy}
 
 
@@ -155,24 +156,28 @@ def _draw(fig: Figure, ax, spec: Mapping[str, Any]) -> None:
     ax.set_ylabel(short_label(spec.get("ylabel", "value" if kind != "hist" else "count"), 40))
     if spec.get("title"):
         ax.set_title(short_label(spec["title"], 70))
-    compact_ticks(ax, categorical_x=kind == "bars")
+    compact_ticks(ax, categorical_x=kind == "bars",
+                  integer_x=kind in ("lines", "scatter") and spec.get("x") is None)
 
 
-def compact_ticks(ax, categorical_x: bool = False) -> None:
-    """Short numeric tick labels on both axes (log axes keep their decade labels)."""
+def compact_ticks(ax, categorical_x: bool = False, integer_x: bool = False) -> None:
+    """Short numeric tick labels on both axes (log axes keep their decade labels); whole numbers only
+    on an index axis."""
+    if integer_x:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if not categorical_x and ax.get_xscale() == "linear":
         ax.xaxis.set_major_formatter(COMPACT)
     if ax.get_yscale() == "linear":
         ax.yaxis.set_major_formatter(COMPACT)
 
 
-def legend_below(ax) -> None:
-    """The legend under the axes, never over the data."""
+def legend_below(ax, offset: float = 0.2) -> None:
+    """The legend under the axes (``offset`` axes heights below), never over the data."""
     handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return
     labels = [short_label(label, 64) for label in labels]
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -offset),
               ncol=min(3 if max(map(len, labels)) < 30 else 2, len(labels)),
               frameon=False)
 

@@ -2,8 +2,9 @@
 
 ``probe(page, width)`` copies the page with a small script appended that, once everything has
 loaded, writes a JSON summary into the DOM (read back with ``--dump-dom``): per claim section the
-images (decoded, natural size), the page's scroll width against the viewport, and any forbidden
-Python-repr text in what the reader sees. Console errors come from Chromium's log on stderr.
+images (decoded, natural size), the page's scroll width against the viewport, any forbidden
+Python-repr text in what the reader sees, and the sections still shown once the "holds" filter
+box is unticked. Console errors come from Chromium's log on stderr.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ document.getElementById('page').addEventListener('load', () => {
   const forbidden = FORBIDDEN.filter(f => text.includes(f));
   const out = {sections, forbidden, innerWidth: win.innerWidth,
     scrollWidth: doc.documentElement.scrollWidth, bodyScrollWidth: doc.body.scrollWidth};
+  const holds = doc.getElementById('fs-holds');
+  if (holds) { holds.click();
+    out.shown_without_holds = [...doc.querySelectorAll('section.claim')].filter(s => s.offsetParent !== null)
+      .map(s => s.id);
+    holds.click(); }
   const pre = document.createElement('pre'); pre.id = 'probe-result'; pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 });

@@ -57,6 +57,7 @@ def test_chromium_finds_a_figure_per_claim_no_repr_and_no_horizontal_scroll(run,
             assert image["shown"] <= width
     assert result["forbidden"] == []
     assert result["innerWidth"] == width and result["scrollWidth"] <= width
+    assert sorted(result["shown_without_holds"]) == ["S-CRIT-CLAIM", "S-GRADIENT"]  # the status filter works
 
 
 def test_refuted_claims_show_their_counterexample_in_full(run) -> None:

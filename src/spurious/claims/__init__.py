@@ -3,7 +3,8 @@
 Importing this package registers every check (:func:`load_all_checks` does it explicitly for
 code that imported only the registry). Modules: ``foundation`` (derivatives, non-convexity, the
 report's population loss), ``critical`` (critical points and their kinds), ``optim`` (GD/SGD/PGD
-guarantees), ``architectures`` (ResNets, towers, MLPs, constructions). The discipline every
+guarantees), ``architectures`` (ResNets, towers, MLPs, constructions), ``published`` (published results
+beyond the sources: SS18). The discipline every
 verdict passes through is in ``runner``; saved, re-verifiable counterexamples in
 ``counterexample``.
 """
@@ -32,7 +33,7 @@ from .runner import combine_seeds, parse_seeds, run_claim, run_claims, run_seeds
 
 def load_all_checks() -> None:
     """Import every claims module, so that each registers its checks and verifiers."""
-    from . import architectures, critical, foundation, optim  # noqa: F401
+    from . import architectures, critical, foundation, optim, published  # noqa: F401
 
 
 load_all_checks()

@@ -75,6 +75,7 @@ CATALOGUE: tuple[Entry, ...] = (
     Entry("S-CONSTRUCT", "000", "global minima", "R PSD ⇒ A_i = U Z^⅓ Uᵀ; any R ⇒ the SVD split; any depth by further splitting"),
     Entry("S-GRADIENT", "000", "Taylor step", "∂f/∂A₂ = 2A₃ᵀ E Σ A₁ᵀ, and this generalises to A₁ and A₃", expected="refuted"),
     Entry("S-CRIT-CLAIM", "000", "final argument", "for the gradient to be 0, E must be 0 as A₃, A₂, A₁ ≠ 0: every critical point is global", expected="refuted"),
+    Entry("P-SAFRAN-SHAMIR", "SS18", "§3–4, Table 1", "two-layer ReLU student, n = k = 8 neurons, orthonormal teacher, x ~ N(0, I): GD from W = randn/√d ends at a spurious local minimum in some runs (12.6 % in Table 1), a strict minimum with loss > 0 and isotropy ΔS_{k−1} (Arjevani & Field)"),
 )
 
 DOCUMENTS: dict[str, str] = {
@@ -83,6 +84,7 @@ DOCUMENTS: dict[str, str] = {
     "002": "002_1886eae922af069a.txt — theory homework (MIPT)",
     "003": "003_e2e03671535a77db.txt — Depth creates no more spurious local minima",
     "004": "004_7f289b81e43d985a.txt — lecture notes, Optimization 1",
+    "SS18": "published: Safran & Shamir, ICML 2018 (arXiv 1712.08968), Spurious Local Minima are Common in Two-Layer ReLU Neural Networks",
 }
 
 ENTRIES: dict[str, Entry] = {e.id: e for e in CATALOGUE}

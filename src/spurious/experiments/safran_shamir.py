@@ -128,8 +128,13 @@ def polish(model: ReluPopulation, W: np.ndarray, steps: int = 3) -> np.ndarray:
 
 def run_row(k: int, n: int, starts: int = 1000, seed: int = 0, *, step: float = STEP, gtol: float = GTOL,
             bad_loss: float = BAD_LOSS, max_steps: int = 200_000, newton_gtol: float = 1e-6,
-            check_every: int = 50) -> RowResult:
-    """Run the protocol for one (k, n): ``starts`` GD runs in one batch (module docstring)."""
+            check_every: int = 50, stop_at_first_bad: bool = False) -> RowResult:
+    """Run the protocol for one (k, n): ``starts`` GD runs in one batch (module docstring).
+
+    ``stop_at_first_bad``: stop the whole batch once one run has finished with F ≥ ``bad_loss``
+    (to find a spurious minimum fast; the counts are then of the runs finished so far and are
+    not a rate, and ``unconverged`` counts the runs still going when the batch stopped).
+    """
     if n < k:
         raise InputError("n", f"the protocol fits k = {k} teacher neurons with n ≥ k students, got n = {n}")
     model = ReluPopulation(k, n, k)
@@ -142,18 +147,23 @@ def run_row(k: int, n: int, starts: int = 1000, seed: int = 0, *, step: float = 
     restarts = 0
     scale0 = np.linalg.norm(W0, axis=(-1, -2))
     steps = 0
-    while active.any() and steps < max_steps:
+    found_bad = False
+    while active.any() and steps < max_steps and not (stop_at_first_bad and found_bad):
         idx = np.flatnonzero(active)
-        G = model.gradient(W[idx], accurate=False)
+        G = model.fast_gradient(W[idx])
         gmax = per_neuron_gradient_norm(G)
         done = gmax <= gtol
         active[idx[done]] = False
+        if stop_at_first_bad and done.any():
+            found_bad = found_bad or bool(np.any(np.asarray(model.value(W[idx[done]])) >= bad_loss))
         keep = ~done
         idx, G = idx[keep], G[keep]
         W[idx] -= eta[idx, None, None] * G
         steps += 1
-        size = np.linalg.norm(W[idx], axis=(-1, -2))
-        blown = ~np.isfinite(size) | (size > BLOW_UP * scale0[idx])
+        blown = np.zeros(idx.size, dtype=bool)
+        if steps % check_every == 0:
+            size = np.linalg.norm(W[idx], axis=(-1, -2))
+            blown = ~np.isfinite(size) | (size > BLOW_UP * scale0[idx]) | ~np.isfinite(gmax[keep])
         if blown.any():
             b = idx[blown]
             W[b] = W0[b]
@@ -167,6 +177,7 @@ def run_row(k: int, n: int, starts: int = 1000, seed: int = 0, *, step: float = 
                     W[i] = x
                     active[i] = False
                     finished_by_newton[i] = True
+                    found_bad = found_bad or model.value(x) >= bad_loss
     converged = ~active
     F = np.asarray(model.value(W))
     bad_mask = converged & (F >= bad_loss)

@@ -17,6 +17,7 @@ DOCUMENT_TITLES: dict[str, str] = {
     "002": "theory homework (MIPT)",
     "003": "Depth creates no more spurious local minima",
     "004": "lecture notes: Optimization 1",
+    "SS18": "published: Safran & Shamir, ICML 2018 (arXiv 1712.08968)",
 }
 
 _DEFAULT_REASON = {

@@ -32,6 +32,12 @@ class Tolerances:
     run_gradient : a first-order run (sweeps) has converged when ‖∇f‖ ≤ ``run_gradient``·max(1, |f|);
         looser than ``gradient`` since GD converges only linearly near degenerate minima.
     run_loss : a run's end counts as the global minimum when f − f* ≤ ``run_loss``·(1 + |f*|).
+    identity : two exact routes to the same number (a path sum and the forward pass, a lifted
+        point's loss and the original's) agree to this relative error.
+    construction : a constructed factorisation (eigh, Schur form, fractional powers) reproduces
+        its target to this relative error.
+    rank : σ_min ≤ rank · σ_max counts as rank-deficient (a float64 SVD of a small matrix is
+        accurate to ~ n·ε·σ_max ≈ 1e-15, so a larger ratio is certified full rank).
     """
 
     derivative: float = 1e-9
@@ -45,6 +51,9 @@ class Tolerances:
     roundoff: float = 64 * EPS
     run_gradient: float = 1e-6
     run_loss: float = 1e-6
+    identity: float = 1e-12
+    construction: float = 1e-10
+    rank: float = 1e-12
 
     def scaled(self, name: str, scale: float) -> float:
         """Return the absolute tolerance ``getattr(self, name) * max(scale, tiny)``."""

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import spurious.construct as construct_module
-import spurious.landscape as landscape_module
 import spurious.losses as losses_module
+import spurious.models.chain as chain_module
 from spurious.claims import CheckContext, run_claims
 from spurious.claims import architectures as arch
 from spurious.models import DeepLinear, ExpNeuron, MultiTower
@@ -33,12 +33,12 @@ def _status(claim_id: str, **ctx) -> str:
 
 def test_a_resnet_crit_backward_pass_forgets_skip_connection(monkeypatch):
     """The gradient's pull-back through W_k instead of I + W_k (the value is still right)."""
-    original = landscape_module.chain_pullback
+    original = chain_module.chain_pullback
 
     def no_skip(F, G):
         return original([f - np.eye(f.shape[0]) for f in F], G)
 
-    monkeypatch.setattr(landscape_module, "chain_pullback", no_skip)
+    monkeypatch.setattr(chain_module, "chain_pullback", no_skip)
     assert _status("A-RESNET-CRIT") != "holds"
 
 

@@ -54,7 +54,7 @@ def test_chromium_finds_a_figure_per_claim_no_repr_and_no_horizontal_scroll(run,
         assert section["images"], f"{section['id']} has no figure"
         for image in section["images"]:
             assert image["ok"] and 300 <= image["w"] <= 2400 and 150 <= image["h"] <= 2400, (section["id"], image)
-            assert image["shown"] <= width
+            assert image["shown"] <= max(width, 600)  # on a phone a figure pans inside its own box
     assert result["forbidden"] == []
     assert result["innerWidth"] == width and result["scrollWidth"] <= width
     assert sorted(result["shown_without_holds"]) == ["S-CRIT-CLAIM", "S-GRADIENT"]  # the status filter works

@@ -2,7 +2,8 @@
 
 Top of page: counts by verdict, the claims × seeds grid, total time, versions and machine, the
 tolerances, filters by source document and status (pure CSS: ``:has()`` on checkboxes), and a
-table of contents with status badges. Then one section per claim: the statement quoted with its
+table of contents with status badges. On a phone (≤ 600 px) a figure keeps 600 px and pans inside its
+own box, so that its labels stay legible. Then one section per claim: the statement quoted with its
 source; the verdict and a one-sentence reason; its figures; the facts (tolerance, instances,
 closest call, negative control, seeds); the counterexample in full for a refuted claim; the
 corrected statement; the instance table and the evidence in words. Layout stays inside the
@@ -76,7 +77,8 @@ blockquote.statement cite{display:block;font-size:.8em;color:#57606a;font-style:
 .matrices{display:flex;flex-wrap:wrap;gap:.6em}
 .matrices div{min-width:0;max-width:100%}
 @media (max-width:600px){body{padding:.6em} dl.facts{grid-template-columns:minmax(0,1fr);gap:0}
-dl.facts dd{margin-bottom:.4em} table.toc td.fig{display:none} table.toc th:last-child{display:none}}
+dl.facts dd{margin-bottom:.4em} table.toc td.fig{display:none} table.toc th:last-child{display:none}
+figure .figbox img{max-width:none;width:600px}}
 """
 
 
@@ -185,8 +187,9 @@ def _summary(records: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> s
 
 def _figure_html(fig: ClaimFigure, claim_id: str, k: int) -> str:
     data = base64.b64encode(fig.png).decode("ascii")
-    return (f'<figure><img alt="figure {k + 1} of {escape(claim_id)}: {escape(fig.caption)}" '
-            f'src="data:image/png;base64,{data}"><figcaption>Figure {k + 1}: {escape(fig.caption)}.'
+    return (f'<figure><div class="figbox scroll">'
+            f'<img alt="figure {k + 1} of {escape(claim_id)}: {escape(fig.caption)}" '
+            f'src="data:image/png;base64,{data}"></div><figcaption>Figure {k + 1}: {escape(fig.caption)}.'
             "</figcaption></figure>")
 
 

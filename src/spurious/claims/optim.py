@@ -469,7 +469,8 @@ def check_escape(ctx: CheckContext) -> Outcome:
     rows = _measure_escape(ev, [_escape_instance(rng) for _ in range(n)], ctx.seed, 8)
     crng = np.random.default_rng(ctx.seed + 37)
     beta = 2.0
-    ctl_inst = (np.array([-0.1 * beta, 0.5 * beta, beta]), beta, crng.standard_normal(3) * 1e-3, 2.5 / beta, 1e-2)
+    theta0 = 1e-3 * crng.choice([-1.0, 1.0], 3)  # equal weights: the growing top direction dominates f
+    ctl_inst = (np.array([-0.1 * beta, 0.5 * beta, beta]), beta, theta0, 2.5 / beta, 1e-2)
     bad = Evidence()
     ctl = _measure_escape(bad, [ctl_inst], ctx.seed, 0)
     status = ev.status()
@@ -486,7 +487,7 @@ def check_escape(ctx: CheckContext) -> Outcome:
                 "a saddle model did not escape within the formula's number of steps"),
         instances=rows, tally=ev.tally(), closest_call=ev.closest(), counterexamples=ev.counterexamples,
         evidence={"not_escaped_within_bound": sum(r["measured"] is None for r in rows), "failures": ev.failures[:5]},
-        control=Control(instance="λ = (−0.2, 1, 2), η = 1.25 (= 2.5/β), ε = 1e-2, θ⁽⁰⁾ ~ 1e-3·N(0, I)",
+        control=Control(instance="λ = (−0.2, 1, 2), η = 1.25 (= 2.5/β), ε = 1e-2, θ⁽⁰⁾ = 1e-3·(±1, ±1, ±1)",
                         violated="η ≤ 1/β", status=bad.status(),
                         figure=f"escape step {ctl[0]['measured']} vs bound {ctl[0]['bound']}"),
         series={"margins": ev.margins(ESCAPE_STEPS, "below"),

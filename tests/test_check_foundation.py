@@ -14,7 +14,7 @@ FOUNDATION = ["L-GRAD-HESS", "L-NONCONVEX", "L-DEEP-NONSTRICT", "S-POP-LOSS", "S
 
 def test_catalogue_covers_claims_md():
     ids = {e.id for e in CATALOGUE}
-    assert len(ids) == len(CATALOGUE) == 26
+    assert len(ids) == len(CATALOGUE) >= 26
     assert set(FOUNDATION) <= set(implemented())
 
 

@@ -80,6 +80,10 @@ class _TracedData:
     def m(self) -> int:
         return int(self.X.shape[1])
 
+    @property
+    def d_out(self) -> int:
+        return int(self.Y.shape[0])
+
 
 @functools.lru_cache(maxsize=64)
 def _jax_oracle(widths: tuple[int, ...], loss: Loss):

@@ -16,7 +16,9 @@ Optional capabilities, each with a documented default when absent (callers ask t
 - ``end_to_end(θ) -> ndarray`` — the end-to-end matrix of a product-of-matrices model;
 - ``symmetry_dimension(θ) -> int`` — dimension of the continuous-symmetry orbit through θ
   (default: the classifier's generic estimate);
-- ``on_kink(θ) -> bool`` — θ lies on the non-differentiable set (default: never).
+- ``on_kink(θ) -> bool`` — θ lies on the non-differentiable set (default: never);
+- ``interval_enclosure(θ, r) -> (F, ∇F, ∇²F)`` — python-flint arb enclosures over the box
+  ∏[θᵢ ± r], for rigorous certificates (:mod:`spurious.critical.rigorous`; default: none).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from .losses import EndToEndLoss
 __all__ = ["MinValue", "Objective", "capability", "check_io", "convex_minimum", "OPTIONAL_CAPABILITIES"]
 
 #: The optional methods an objective may offer (see the module docstring).
-OPTIONAL_CAPABILITIES = ("min_value", "end_to_end", "symmetry_dimension", "on_kink")
+OPTIONAL_CAPABILITIES = ("min_value", "end_to_end", "symmetry_dimension", "on_kink", "interval_enclosure")
 
 
 class Objective(Protocol):

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..tolerances import DEFAULT, EPS, Tolerances
+from .rigorous import certify_classification
 from .spectrum import Spectrum, hessian_spectrum
 
 __all__ = ["Classification", "DescentCurve", "LABELS", "classify", "find_descent_curve",
@@ -143,8 +144,13 @@ def _noise(f: float, landscape) -> float:
 def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
              dense_limit: int = 1500, search_descent: bool = True,
              better_value: float | None = None, better_source: str = "a better point exhibited",
-             optimum: Any = FROM_LANDSCAPE) -> Classification:
+             optimum: Any = FROM_LANDSCAPE, rigorous: bool = False) -> Classification:
     """Classify ``point`` (flat vector or list of blocks) on ``landscape``; see the module docstring.
+
+    ``rigorous``: also run the interval-arithmetic certificate of :mod:`spurious.critical.rigorous`
+    (a true strict local minimum within radius r, its loss interval, a λ_min lower bound) where the
+    objective offers an ``interval_enclosure``; stored in ``certificate["rigorous"]`` (with
+    ``certified`` False and the reason otherwise). The label is the float classification's.
 
     ``better_value``: where the landscape has no known optimum (e.g. an MLP), the loss of a
     point that the caller exhibits. A local minimum above it is *spurious*; it can never make
@@ -158,6 +164,11 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
 
     Raises :class:`~spurious.errors.InputError` for a point with NaN/Inf or the wrong shape.
     """
+    if rigorous:
+        result = classify(landscape, point, tolerances, dense_limit=dense_limit, search_descent=search_descent,
+                          better_value=better_value, better_source=better_source, optimum=optimum)
+        result.certificate["rigorous"] = certify_classification(landscape, landscape.point(point), result.optimum)
+        return result
     theta = landscape.point(point)
     opt = landscape.optimum if optimum is FROM_LANDSCAPE else given_optimum(landscape, optimum)
     on_kink = getattr(getattr(landscape, "objective", None), "on_kink", None)

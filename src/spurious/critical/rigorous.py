@@ -16,8 +16,8 @@ F(x*) ∈ [F(x₀)ₗₒ − γ²/(2μ), F(x₀)ₕᵢ] (strong convexity on B).
 value proves x* spurious.
 
 Models provide an *enclosure*: ``enclosure(x0, radius) -> (F, ∇F, ∇²F)`` as arb / arb lists /
-arb_mat over the box ∏[x0ᵢ ± radius]. :func:`relu_population_enclosure` is the one for
-:class:`~spurious.models.ReluPopulation` (formulas of its module docstring).
+arb_mat over the box ∏[x0ᵢ ± radius]. Objectives offer it as the ``interval_enclosure`` capability
+(:mod:`spurious.objective`); :class:`~spurious.models.ReluPopulation` has one.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ import numpy as np
 
 from ..errors import InputError, MissingDependencyError
 
-__all__ = ["Certificate", "certify_minimum", "relu_population_enclosure", "lambda_min_lower_bound"]
+__all__ = ["Certificate", "certify_classification", "certify_minimum", "enclosure_of", "lambda_min_lower_bound",
+           "relu_population_enclosure"]
 
 Enclosure = Callable[[np.ndarray, float], tuple]
 
@@ -184,93 +185,24 @@ def _failed(reason: str, gamma: float = np.inf, mu0: float = -np.inf, r: float =
     return Certificate(False, reason, r, gamma, mu0, mu, delta, -np.inf, np.inf)
 
 
-# ---------------------------------------------------------------------- ReluPopulation
+# ---------------------------------------------------------------------- models
 
 def relu_population_enclosure(model) -> Enclosure:
-    """Enclosures of F, ∇F, ∇²F of a :class:`~spurious.models.ReluPopulation` over a box.
-
-    The formulas are those of ``spurious.models.relu_population`` (K, G, A, B), evaluated in arb
-    ball arithmetic with every parameter in [x₀ᵢ − r, x₀ᵢ + r] and the teacher exact.
-    """
-    flint = _flint()
-    arb, arb_mat = flint.arb, flint.arb_mat
-    n, d = model.n, model.d
-    V = model.teacher
-    pi = arb.pi()
-
-    def vec(values) -> object:
-        return arb_mat([[v] for v in values])
-
-    def enclosure(x0: np.ndarray, radius: float):
-        W = [[arb(float(x0[i * d + a]), radius) for a in range(d)] for i in range(n)]
-        T = [[arb(float(V[j, a])) for a in range(d)] for j in range(V.shape[0])]
-        rows = W + T
-        norms = [sum((x * x for x in row), arb(0)).sqrt() for row in rows]
-        units = [[x / nr for x in row] for row, nr in zip(rows, norms, strict=True)]
-        N = len(rows)
-        geo: dict[tuple[int, int], tuple] = {}
-
-        def pair(p: int, q: int):
-            if (p, q) not in geo:
-                c = sum((a * b for a, b in zip(units[p], units[q], strict=True)), arb(0))
-                s = (1 - c * c).sqrt()
-                geo[(p, q)] = (c, s, c.acos())
-            return geo[(p, q)]
-
-        def kernel(p: int, q: int):
-            if p == q:
-                return norms[p] * norms[p] / 2
-            c, s, t = pair(p, q)
-            return norms[p] * norms[q] * (s + (pi - t) * c) / (2 * pi)
-
-        F = sum((kernel(i, ip) for i in range(n) for ip in range(n)), arb(0)) / 2
-        F -= sum((kernel(i, n + j) for i in range(n) for j in range(N - n)), arb(0))
-        F += sum((kernel(n + j, n + jp) for j in range(N - n) for jp in range(N - n)), arb(0)) / 2
-
-        grad = []
-        for i in range(n):
-            gi = [w / 2 for w in W[i]]
-            for q in range(N):
-                if q == i:
-                    continue
-                sign = 1 if q < n else -1
-                c, s, t = pair(i, q)
-                coef_u = norms[q] * s / (2 * pi)
-                coef_v = (pi - t) / (2 * pi)
-                gi = [g + sign * (coef_u * u + coef_v * v) for g, u, v in zip(gi, units[i], rows[q], strict=True)]
-            grad.extend(gi)
-
-        P = n * d
-        H = arb_mat(P, P)
-        eye = arb_mat([[1 if a == b else 0 for b in range(d)] for a in range(d)])
-        for i in range(n):
-            ui = vec(units[i])
-            proj = eye - ui * ui.transpose()
-            block = eye * arb(0.5)
-            for q in range(N):
-                if q == i:
-                    continue
-                sign = 1 if q < n else -1
-                c, s, _ = pair(i, q)
-                perp = vec([b - c * a for a, b in zip(units[i], units[q], strict=True)])
-                scale = norms[q] / (2 * pi * norms[i])
-                block += (proj * (scale * s) + perp * perp.transpose() * (scale / s)) * sign
-            _put(H, block, i, i, d)
-            for ip in range(n):
-                if ip == i:
-                    continue
-                c, s, t = pair(i, ip)
-                uj = vec(units[ip])
-                perp_v = vec([b - c * a for a, b in zip(units[i], units[ip], strict=True)])
-                perp_u = vec([a - c * b for a, b in zip(units[i], units[ip], strict=True)])
-                B = (eye * (pi - t) + ui * uj.transpose() * s + perp_v * perp_u.transpose() / s) / (2 * pi)
-                _put(H, B, i, ip, d)
-        return F, grad, H
-
-    return enclosure
+    """The enclosure of a :class:`~spurious.models.ReluPopulation` (its ``interval_enclosure``)."""
+    return model.bind().interval_enclosure
 
 
-def _put(H, block, i: int, j: int, d: int) -> None:
-    for a in range(d):
-        for b in range(d):
-            H[i * d + a, j * d + b] = block[a, b]
+def enclosure_of(landscape) -> Enclosure | None:
+    """The landscape's objective's ``interval_enclosure`` capability, or None when it has none."""
+    from ..objective import capability
+
+    return capability(getattr(landscape, "objective", landscape), "interval_enclosure")
+
+
+def certify_classification(landscape, theta: np.ndarray, optimum: float | None) -> dict:
+    """The rigorous certificate for ``classify(..., rigorous=True)`` as a dict (never raises for a
+    model without enclosure: ``certified`` is False with the reason)."""
+    enclosure = enclosure_of(landscape)
+    if enclosure is None:
+        return _failed("this model offers no interval enclosure (interval_enclosure capability)").as_dict()
+    return certify_minimum(enclosure, theta, global_value=optimum).as_dict()

@@ -353,10 +353,103 @@ class ReluPopulationObjective:
         """θ has a zero neuron (F is not differentiable there)."""
         return bool(np.any(np.linalg.norm(self.model.weights(theta), axis=-1) <= ZERO_NEURON))
 
+    def interval_enclosure(self, theta: np.ndarray, radius: float) -> tuple:
+        """arb enclosures of (F, ∇F, ∇²F) over ∏[θᵢ ± radius] (see :func:`interval_enclosure`)."""
+        return interval_enclosure(self.model, np.asarray(theta, dtype=np.float64).ravel(), float(radius))
+
     def min_value(self) -> MinValue | None:
         if self.model.n >= self.model.k:
             return MinValue(0.0, "closed form (n ≥ k: the student can copy the teacher)")
         return None
+
+
+def interval_enclosure(model: ReluPopulation, x0: np.ndarray, radius: float) -> tuple:
+    """Enclosures (arb, [arb], arb_mat) of F, ∇F, ∇²F over the box ∏[x0ᵢ ± radius] (python-flint).
+
+    The formulas K, G, A, B of the module docstring, evaluated in ball arithmetic with the
+    teacher exact; at a zero or parallel neuron in the box the enclosures are not finite (no
+    bound exists there), which :func:`spurious.critical.rigorous.certify_minimum` reports.
+    """
+    import flint  # an optional heavy import, only for certificates
+
+    arb, arb_mat = flint.arb, flint.arb_mat
+    n, d = model.n, model.d
+    V = model.teacher
+    pi = arb.pi()
+
+    def vec(values) -> object:
+        return arb_mat([[v] for v in values])
+
+    W = [[arb(float(x0[i * d + a]), radius) for a in range(d)] for i in range(n)]
+    T = [[arb(float(V[j, a])) for a in range(d)] for j in range(V.shape[0])]
+    rows = W + T
+    norms = [sum((x * x for x in row), arb(0)).sqrt() for row in rows]
+    units = [[x / nr for x in row] for row, nr in zip(rows, norms, strict=True)]
+    N = len(rows)
+    geo: dict[tuple[int, int], tuple] = {}
+
+    def pair(p: int, q: int):
+        if (p, q) not in geo:
+            c = sum((a * b for a, b in zip(units[p], units[q], strict=True)), arb(0))
+            s = (1 - c * c).sqrt()
+            geo[(p, q)] = (c, s, c.acos())
+        return geo[(p, q)]
+
+    def kernel(p: int, q: int):
+        if p == q:
+            return norms[p] * norms[p] / 2
+        c, s, t = pair(p, q)
+        return norms[p] * norms[q] * (s + (pi - t) * c) / (2 * pi)
+
+    F = sum((kernel(i, ip) for i in range(n) for ip in range(n)), arb(0)) / 2
+    F -= sum((kernel(i, n + j) for i in range(n) for j in range(N - n)), arb(0))
+    F += sum((kernel(n + j, n + jp) for j in range(N - n) for jp in range(N - n)), arb(0)) / 2
+
+    grad = []
+    for i in range(n):
+        gi = [w / 2 for w in W[i]]
+        for q in range(N):
+            if q == i:
+                continue
+            sign = 1 if q < n else -1
+            c, s, t = pair(i, q)
+            coef_u = norms[q] * s / (2 * pi)
+            coef_v = (pi - t) / (2 * pi)
+            gi = [g + sign * (coef_u * u + coef_v * v) for g, u, v in zip(gi, units[i], rows[q], strict=True)]
+        grad.extend(gi)
+
+    P = n * d
+    H = arb_mat(P, P)
+    eye = arb_mat([[1 if a == b else 0 for b in range(d)] for a in range(d)])
+    for i in range(n):
+        ui = vec(units[i])
+        proj = eye - ui * ui.transpose()
+        block = eye * arb(0.5)
+        for q in range(N):
+            if q == i:
+                continue
+            sign = 1 if q < n else -1
+            c, s, _ = pair(i, q)
+            perp = vec([b - c * a for a, b in zip(units[i], units[q], strict=True)])
+            scale = norms[q] / (2 * pi * norms[i])
+            block += (proj * (scale * s) + perp * perp.transpose() * (scale / s)) * sign
+        _put(H, block, i, i, d)
+        for ip in range(n):
+            if ip == i:
+                continue
+            c, s, t = pair(i, ip)
+            uj = vec(units[ip])
+            perp_v = vec([b - c * a for a, b in zip(units[i], units[ip], strict=True)])
+            perp_u = vec([a - c * b for a, b in zip(units[i], units[ip], strict=True)])
+            B = (eye * (pi - t) + ui * uj.transpose() * s + perp_v * perp_u.transpose() / s) / (2 * pi)
+            _put(H, B, i, ip, d)
+    return F, grad, H
+
+
+def _put(H, block, i: int, j: int, d: int) -> None:
+    for a in range(d):
+        for b in range(d):
+            H[i * d + a, j * d + b] = block[a, b]
 
 
 def _positive_int(value: object, argument: str) -> int:

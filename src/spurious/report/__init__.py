@@ -84,7 +84,7 @@ def write_report(verdicts: Iterable[Any], out: Path | str, meta: Mapping[str, An
                 figure_files[claim_id].append((f"figures/{name}", fig.caption))
         _write_atomic(out / "index.html", render_html(records, figures, notes, meta, out))
         written["html"] = out / "index.html"
-    _write_atomic(out / "report.md", render_markdown(records, figure_files, meta))
+    _write_atomic(out / "report.md", render_markdown(records, figure_files, meta, out))
     written["markdown"] = out / "report.md"
     return written
 

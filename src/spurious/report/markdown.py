@@ -6,8 +6,10 @@ Figures are linked as ``figures/<ID>-<k>.png`` (files written beside the report)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+from .counterexample import load_counterexample, matrices
 from .prose import (
     closest_text,
     control_text,
@@ -19,7 +21,7 @@ from .prose import (
     verdict_sentence,
 )
 from .records import status_counts
-from .text import human, human_key, human_number, instance_rows
+from .text import human, human_key, human_number, instance_rows, matrix_text
 
 __all__ = ["render_markdown"]
 
@@ -59,7 +61,18 @@ def _top(records: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> list[
     return lines
 
 
-def _section(r: Mapping[str, Any], meta: Mapping[str, Any], figure_files: Sequence[tuple[str, str]]) -> list[str]:
+def _matrices(cx: Mapping[str, Any], folder: Path | None) -> list[str]:
+    loaded = load_counterexample(folder, cx) if folder is not None else None
+    if loaded is None:
+        return []
+    out: list[str] = []
+    for name, a in matrices(loaded[1]).items():
+        out += ["", f"{name} ({a.shape[0]}×{a.shape[1]}):", "", "```", matrix_text(a), "```"]
+    return out
+
+
+def _section(r: Mapping[str, Any], meta: Mapping[str, Any], figure_files: Sequence[tuple[str, str]],
+             folder: Path | None) -> list[str]:
     names = meta.get("documents") or {}
     lines = ["", f"## {r['id']}", "", f"> {_cell(r['statement'])}", ">", f"> — {_cell(source_text(r, names))}", "",
              verdict_sentence(r), ""]
@@ -78,7 +91,7 @@ def _section(r: Mapping[str, Any], meta: Mapping[str, Any], figure_files: Sequen
                   f"- **measured** {human(cx.get('measured'))} against **claimed bound** {human(cx.get('threshold'))} "
                   f"(margin {human(cx.get('margin'))}×)",
                   f"- **files**: [{cx.get('file')}]({cx.get('file')}), [{cx.get('json')}]({cx.get('json')})",
-                  f"- **re-verify**: `{cx.get('command')}`"]
+                  f"- **re-verify**: `{cx.get('command')}`"] + _matrices(cx, folder)
     if (c := corrected_text(r)) is not None:
         lines += ["", f"### Corrected statement ({c[1]})", "", f"> {_cell(c[0])}", "", _cell(c[2])]
     instances = r.get("instances") or []
@@ -92,12 +105,13 @@ def _section(r: Mapping[str, Any], meta: Mapping[str, Any], figure_files: Sequen
 
 
 def render_markdown(records: Sequence[Mapping[str, Any]], figure_files: Mapping[str, Sequence[tuple[str, str]]],
-                    meta: Mapping[str, Any]) -> str:
+                    meta: Mapping[str, Any], folder: Path | None = None) -> str:
     """The report as Markdown text.
 
     figure_files : claim id → [(path of a PNG relative to the report folder, caption), …].
+    folder : the report folder (the counterexamples' matrices are read from it).
     """
     lines = _top(records, meta)
     for r in records:
-        lines += _section(r, meta, figure_files.get(r["id"], []))
+        lines += _section(r, meta, figure_files.get(r["id"], []), folder)
     return "\n".join(lines) + "\n"

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from spurious.claims import CheckContext, Status, run_claims
 from spurious.claims import architectures as arch
+from spurious.claims.counterexample import reverify, save
+from spurious.claims.critical import TiltedDoubleWell
 from spurious.claims.runner import run_seeds
 from spurious.losses import SquaredLoss
 from spurious.models.relu_paths import path_sum
@@ -132,3 +134,46 @@ def test_quick_multi_seed_run_keeps_every_claim_in_its_expected_state(tmp_path: 
     results = run_seeds(ids, [3, 9], quick=True, artifacts=tmp_path)
     for verdicts in results.values():
         assert all(v.status == v.expected for v in verdicts), [(v.id, v.status, v.notes) for v in verdicts]
+
+
+def test_product_verifier_confirms_a_scaled_factorisation_and_rejects_the_exact_one(tmp_path: Path):
+    R = np.array([[2.0, 1.0, 0.0], [0.0, 1.0, -1.0], [1.0, 0.0, 1.0]])
+    exact = arch.hardt_ma_factorization(R, 8)
+    for factors, confirmed in ((exact, False), ([0.999 * W for W in exact], True)):
+        cx = arch._product_counterexample("A-RESNET-CONSTRUCT", "test", R, factors, True, 1.0, 1e-10)
+        again = reverify(save(cx, tmp_path, f"cx-{confirmed}"))
+        assert again.confirmed is confirmed, again
+    split = arch.svd_split(R, 3)
+    assert not arch.verify_product({"residual": False, "n_factors": 3, "threshold": 1e-10},
+                                   {"target": R, **{f"factor_{j}": W for j, W in enumerate(split)}}).confirmed
+
+
+def test_resnet_point_verifier_confirms_a_non_global_critical_point_only_where_the_region_allows_it():
+    land = arch._resnet_landscape(np.random.default_rng(11))
+    d = arch.RESNET_D
+    W = np.ones((d, d)) / d
+    theta = land.model.flatten([-np.eye(d), -np.eye(d), 1.5 * W, 1.5 * W])
+    cx = arch._resnet_counterexample(land, theta, "critical", "test", 1.0, 1e-9, region=np.inf, loss_tol=1e-9)
+    assert arch.verify_resnet_point(cx.problem, cx.arrays).confirmed
+    inside = {**cx.problem, "region": 1.0}
+    assert not arch.verify_resnet_point(inside, cx.arrays).confirmed
+    point = land.model.random_point(seed=1, tau=0.5)
+    bound = arch._resnet_counterexample(land, point, "bound", "test", 1.0, 1.0, tau=0.5)
+    assert not arch.verify_resnet_point(bound.problem, bound.arrays).confirmed   # the bound holds there
+
+
+def test_exp_minimum_verifier_confirms_the_double_well_minimum_and_rejects_a_global_one():
+    control = arch._exp_landscape(TiltedDoubleWell())
+    x = float(control.data.X[0, 0])
+    hidden = np.tanh(np.array([-0.6, 0.9]) * x)
+    v = (float(control.data.Y[0, 0]) + 0.96) * hidden / float(hidden @ hidden)
+    theta = control.model.join(control.model.model.flatten([np.array([[-0.6], [0.9]]), v.reshape(1, 2)]), [0.6], 0, 0)
+    theta = arch._newton_polish(control, arch._lbfgs(control, theta))
+    problem = {"kind": "L", "loss": TiltedDoubleWell.name, "loss_tol": 1e-9, "eigenvalue_tol": 1e-8}
+    assert arch.verify_exp_minimum(problem, {"theta": theta}).confirmed
+    land = arch._exp_landscape(SquaredLoss())
+    runs = arch._exp_runs(land, 0, 1)[0]
+    theta, status, _ = arch._exp_settle(land, runs, arch.exp_gradient_tolerance(arch.EXP_LAMBDA))
+    assert status.startswith("converged")
+    for kind in ("a", "L"):
+        assert not arch.verify_exp_minimum({**problem, "kind": kind, "loss": "squared"}, {"theta": theta}).confirmed

@@ -41,6 +41,7 @@ from ..models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower
 from ..models.mlp import get_activation
 from ..models.relu_paths import bernoulli_paths, expected_bernoulli_output, path_sum, relu_forward
 from ..tolerances import EPS, Tolerances, relative_error
+from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
 from .critical import UNSETTLED, TiltedDoubleWell, _label_counterexample, _polish_hard, _settle_minimum
 from .evidence import Evidence
 from .registry import CheckContext, ClosestCall, Control, Outcome, Status, claim
@@ -144,6 +145,35 @@ def _classify_minimum(ev: Evidence, claim_id: str, L: Landscape, x0: np.ndarray,
     return theta, cl
 
 
+def _product_counterexample(claim_id: str, instance: str, target: np.ndarray, factors: Sequence[np.ndarray],
+                            residual: bool, measured: float, threshold: float) -> Counterexample:
+    """A construction whose product misses its target: the factors and the target, saved."""
+    arrays = {"target": np.asarray(target, dtype=np.float64)}
+    arrays.update({f"factor_{j}": np.asarray(W, dtype=np.float64) for j, W in enumerate(factors)})
+    return Counterexample(claim=claim_id, verifier="architectures:product",
+                          problem={"instance": instance, "residual": residual, "n_factors": len(factors),
+                                   "threshold": float(threshold)},
+                          arrays=arrays, quantity=("‖Π(I+W_k) − R‖/‖R‖" if residual else "‖A_N⋯A₁ − R‖/‖R‖"),
+                          measured=float(measured), threshold=float(threshold))
+
+
+@verifier("architectures:product")
+def verify_product(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
+    """Second route for a construction: the product (I + W_H)⋯(I + W₁) (or A_N⋯A₁) of the saved
+    factors and its relative Frobenius error against the saved target, in 50-digit mpmath."""
+    import mpmath
+
+    R = mp_matrix(arrays["target"])
+    d = arrays["target"].shape[1]
+    P = mpmath.eye(d)
+    for j in range(int(problem["n_factors"])):
+        F = mp_matrix(arrays[f"factor_{j}"])
+        P = ((mpmath.eye(F.rows) + F) if problem["residual"] else F) * P
+    err = float(mpmath.mnorm(P - R, "f") / max(mpmath.mnorm(R, "f"), mpmath.mpf(1e-300)))
+    return Remeasure(err, float(problem["threshold"]),
+                     "product of the saved factors and its error in 50-digit mpmath")
+
+
 # ---- 002 Problem 1 -------------------------------------------------------------------------
 
 RESNET_D, RESNET_H = 3, 4
@@ -174,7 +204,70 @@ def _measure_resnet_bound(ev: Evidence, margins: Margins, land: Landscape, taus:
                 continue  # at the optimum to rounding: the bound says nothing
             ratio = float(g @ g) / (c * gap)
             if not margins.add(ev, f"τ = {tau}, point {k}", ratio, 1.0 - rounding / gap):
-                ev.violation({"instance": f"τ = {tau}, point {k}", "ratio": ratio, "c": c}, None)
+                ev.violation({"instance": f"τ = {tau}, point {k}", "ratio": ratio, "c": c},
+                             _resnet_counterexample(land, theta, "bound", f"τ = {tau}, point {k}", 1.0 / ratio, 1.0,
+                                                    tau=tau))
+
+
+def _resnet_counterexample(land: Landscape, theta: np.ndarray, kind: str, instance: str, measured: float,
+                           threshold: float, **extra: Any) -> Counterexample:
+    """A point of the ResNet landscape violating A-RESNET-CRIT: ``kind`` "bound" (measured:
+    c(f − f*)/‖∇f‖², must stay ≤ 1) or "critical" (measured: f − f* at a critical point inside the region)."""
+    quantity = {"bound": "c(τ,H,XXᵀ)(f − f*) / ‖∇f‖² at a point with max‖W_k‖₂ ≤ τ",
+                "critical": "f − f* at a critical point with max‖W_k‖₂ < 1"}[kind]
+    return Counterexample(claim="A-RESNET-CRIT", verifier="architectures:resnet-point",
+                          problem={"kind": kind, "instance": instance, "d": land.model.d, "H": land.model.depth,
+                                   **extra},
+                          arrays={"X": land.data.X, "Y": land.data.Y, "theta": np.asarray(theta, dtype=np.float64)},
+                          quantity=quantity, measured=float(measured), threshold=float(threshold))
+
+
+@verifier("architectures:resnet-point")
+def verify_resnet_point(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
+    """Second route for A-RESNET-CRIT: f(θ) = ½Σ‖(I+W_H)⋯(I+W₁)x_i − y_i‖² and its gradient by
+    50-digit mpmath central differences (no closed form), f* by ``lstsq`` on (X, Y), λ_min(XXᵀ) by
+    ``eigvalsh``. "bound": c(f − f*)/‖∇f‖² with c = 2H(1−τ)^{2(H−1)}λ_min; "critical": the point is
+    first Newton-polished on a rebuilt landscape, then f − f* if it is critical (mpmath gradient
+    ≤ 1e-12·max(1, f)) and inside the region, else 0."""
+    import mpmath
+
+    d, H = int(problem["d"]), int(problem["H"])
+    X, Y = arrays["X"], arrays["Y"]
+    theta = np.asarray(arrays["theta"], dtype=np.float64)
+    land = Landscape(LinearResNet(d, H), SquaredLoss(), Dataset(X, Y))
+    if problem["kind"] == "critical":
+        theta = _newton_polish(land, theta, 40)
+    Xm, Ym = mp_matrix(X), mp_matrix(Y)
+
+    def f(x: list) -> Any:
+        P = mpmath.eye(d)
+        for k in range(H):
+            W = mpmath.matrix(d, d)
+            for i in range(d):
+                for j in range(d):
+                    W[i, j] = x[k * d * d + i * d + j]
+            P = (mpmath.eye(d) + W) * P
+        E = P * Xm - Ym
+        return sum(E[i, j] ** 2 for i in range(E.rows) for j in range(E.cols)) / 2
+
+    grad = mp_central_gradient(f, theta)
+    value = float(f([mpmath.mpf(float(v)) for v in theta]))
+    W_star = np.linalg.lstsq(X.T, Y.T, rcond=None)[0].T
+    fstar = 0.5 * float(np.sum((W_star @ X - Y) ** 2))
+    gap = value - fstar
+    if problem["kind"] == "bound":
+        tau = float(problem["tau"])
+        c = 2 * H * (1 - tau) ** (2 * (H - 1)) * float(np.linalg.eigvalsh(X @ X.T)[0])
+        norms = [float(np.linalg.norm(W, 2)) for W in land.model.unflatten(theta)]
+        measured = c * gap / float(grad @ grad) if max(norms) <= tau else 0.0
+        return Remeasure(measured, 1.0, "50-digit mpmath loss and central-difference gradient, f* by lstsq",
+                         {"gap": gap, "grad_norm": float(np.linalg.norm(grad)), "max_norm": max(norms)})
+    critical = float(np.linalg.norm(grad)) <= 1e-12 * max(1.0, abs(value))
+    inside = land.model.max_norm(theta) < float(problem["region"])
+    threshold = float(problem["loss_tol"]) * (1.0 + abs(fstar))
+    return Remeasure(gap if critical and inside else 0.0, threshold,
+                     "Newton polish, 50-digit mpmath central-difference gradient, f* by lstsq",
+                     {"gap": gap, "grad_norm": float(np.linalg.norm(grad)), "critical": critical, "inside": inside})
 
 
 def _polished_critical(land: Landscape, theta: np.ndarray, tol: Tolerances) -> tuple[np.ndarray, bool]:
@@ -203,7 +296,8 @@ def _measure_resnet_critical(ev: Evidence, land: Landscape, points: list[tuple[n
             continue
         ev.settled()
         if not _call(ev, "below", where, "f − f* at a critical point in the region", row["gap"], gap_tol):
-            ev.violation(row, None)
+            ev.violation(row, _resnet_counterexample(land, theta, "critical", where, row["gap"], gap_tol,
+                                                     region=region, loss_tol=tol.loss))
     return rows
 
 
@@ -308,7 +402,9 @@ def _measure_residual_construction(ev: Evidence, margins: Margins, name: str, R:
     for row in table:
         ev.settled("constructed")
         if not margins.add(ev, f"{name}, H = {row['H']}", row["error"], tol.construction):
-            ev.violation({"instance": f"{name}, H = {row['H']}", **row}, None)
+            cx = _product_counterexample("A-RESNET-CONSTRUCT", f"{name}, H = {row['H']}", R, factorise(R, row["H"]),
+                                         True, row["error"], tol.construction)
+            ev.violation({"instance": f"{name}, H = {row['H']}", **row}, cx)
     Hs = np.array([r["H"] for r in table], dtype=float)
     tail = Hs >= SLOPE_FROM
     slope = float(np.polyfit(np.log(Hs[tail]), np.log([r["max_norm"] for r in table])[tail], 1)[0])
@@ -590,12 +686,41 @@ def _measure_exp_minima(ev: Evidence, margins: Margins, land: Landscape, runs: l
         ev.settled(status)
         if eig[0] < -tol.eigenvalue * max(float(np.abs(eig).max()), 1e-300):
             continue  # a saddle of L̃: not a local minimum, nothing claimed
+        loss_tol = tol.scaled("loss", 1.0 + abs(floor))
         a_ok = margins.add(ev, where, abs(row["a"]), EXP_A_TOL)
-        loss_ok = _call(ev, "below", where, "L(θ) − min L at a minimum of L̃", row["L_theta_minus_min"],
-                        tol.scaled("loss", 1.0 + abs(floor)))
+        loss_ok = _call(ev, "below", where, "L(θ) − min L at a minimum of L̃", row["L_theta_minus_min"], loss_tol)
         if not (a_ok and loss_ok):
-            ev.violation(row, None)
+            kind, measured, threshold = (("a", abs(row["a"]), EXP_A_TOL) if not a_ok
+                                         else ("L", row["L_theta_minus_min"], loss_tol))
+            ev.violation(row, Counterexample(
+                claim="A-EXP-NEURON", verifier="architectures:exp-minimum",
+                problem={"kind": kind, "instance": where, "loss": land.objective.loss.name, "loss_tol": tol.loss,
+                         "eigenvalue_tol": tol.eigenvalue},
+                arrays={"theta": theta}, measured=measured, threshold=threshold,
+                quantity="|a| at a local minimum of L̃" if kind == "a" else "L(θ) − min L at a local minimum of L̃"))
     return rows
+
+
+@verifier("architectures:exp-minimum")
+def verify_exp_minimum(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
+    """Second route for A-EXP-NEURON (1): L̃ rebuilt, θ Newton-polished until ‖∇L̃‖ ≤
+    :func:`exp_gradient_tolerance`, a local minimum by the dense Hessian's ``eigh``; then |a| (or
+    L(θ) − min L, min L by a scalar minimisation of the loss) recomputed. Not a certified minimum ⇒ 0."""
+    loss = TiltedDoubleWell() if problem["loss"] == TiltedDoubleWell.name else SquaredLoss()
+    land = _exp_landscape(loss)
+    theta = _newton_polish(land, np.asarray(arrays["theta"], dtype=np.float64), 40)
+    g = float(np.linalg.norm(land.gradient(theta)))
+    eig = np.linalg.eigvalsh(land.hessian(theta))
+    minimum = g <= exp_gradient_tolerance(land.model.lam) and eig[0] >= -float(problem["eigenvalue_tol"]) * max(
+        float(np.abs(eig).max()), 1e-300)
+    floor = _base_floor(land)
+    if problem["kind"] == "a":
+        measured, threshold = abs(float(land.model.split(theta)[2][0, 0])), EXP_A_TOL
+    else:
+        measured, threshold = land.objective.base_value(theta) - floor, float(problem["loss_tol"]) * (1 + abs(floor))
+    return Remeasure(measured if minimum else 0.0, threshold,
+                     f"Newton polish to ‖∇L̃‖ = {g:.1e}, dense Hessian eigh (λ_min {eig[0]:.2e})",
+                     {"grad": g, "lambda_min": float(eig[0]), "minimum": bool(minimum)})
 
 
 def _exp_runs(land: Landscape, seed: int, n: int, retries: int = 2) -> list[list[np.ndarray]]:
@@ -1106,7 +1231,9 @@ def _measure_construct(ev: Evidence, margins: Margins, name: str, target: np.nda
         ok = margins.add(ev, f"{name}, depth {depth}", prod_err, tol.construction)
         ok &= _call(ev, "below", f"{name}, depth {depth}", "|f − C|/C", loss_err, tol.construction)
         if not ok:
-            ev.violation(row, None)
+            cx = _product_counterexample("S-CONSTRUCT", f"{name}, depth {depth}", target, Ws, False, prod_err,
+                                         tol.construction)
+            ev.violation(row, cx)
     return rows
 
 

@@ -12,8 +12,8 @@ import importlib
 import numpy as np
 import pytest
 
-import spurious.models.chain as chain_module
 import spurious.losses as losses_module
+import spurious.models.chain as chain_module
 from spurious.claims import CheckContext, run_claims
 
 pytestmark = pytest.mark.honesty

@@ -52,7 +52,7 @@ def main() -> None:
         iso = stabiliser(W).label()
         if cert.certified:
             print(f"| {k} | {k} | {iso} | {model.value(W):.10f} | yes{' (spurious)' if cert.spurious else ''} | "
-                  f"{cert.radius:.2e} | {moved:.1e} | [{cert.loss_lower:.12f}, {cert.loss_upper:.12f}] | "
+                  f"{cert.radius:.2e} | {moved:.1e} | [{cert.loss_lower:.15f}, {cert.loss_upper:.15f}] | "
                   f"{cert.lambda_min_ball_lower:.6f} | {cert.gradient_upper:.1e} | "
                   f"{cert.hessian_variation_upper:.1e} | {seconds:.1f} |", flush=True)
         else:

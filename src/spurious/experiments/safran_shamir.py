@@ -36,6 +36,7 @@ from scipy.stats import binomtest, norm
 
 from ..errors import InputError
 from ..models.relu_population import ReluPopulation
+from ..symmetry import families
 
 __all__ = ["PUBLISHED", "RowResult", "polish", "run_row", "run_table", "agreement_band", "format_table"]
 
@@ -70,6 +71,7 @@ class RowResult:
     band: tuple[float, float] | None = None
     bad_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
     bad_points: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    families: list[tuple[float, int, str]] = field(default_factory=list)   # (loss, count, isotropy)
 
     @property
     def rate(self) -> float:
@@ -189,7 +191,8 @@ def run_row(k: int, n: int, starts: int = 1000, seed: int = 0, *, step: float = 
                     newton_finished=int(finished_by_newton.sum()), restarts=restarts, steps_max=steps,
                     seconds=time.perf_counter() - t0,
                     interval=(float(ci.low), float(ci.high)) if ci is not None else (0.0, 1.0),
-                    bad_losses=F[bad_mask], bad_points=W[bad_mask])
+                    bad_losses=F[bad_mask], bad_points=W[bad_mask],
+                    families=[(f.loss, f.count, f.isotropy) for f in families(W[bad_mask], F[bad_mask], tol=1e-5)])
     published = PUBLISHED.get((k, n))
     if published is not None and total:
         row.published = published
@@ -223,10 +226,15 @@ def run_table(ks: range | list[int] = range(6, 21), extra: tuple[int, ...] = (0,
     return [run_row(k, k + e, starts, seed=seed + 1000 * k + e, **options) for k in ks for e in extra]
 
 
+def _families_text(row: RowResult) -> str:
+    return "; ".join(f"{loss:.6f} ({count}, {iso})" for loss, count, iso in sorted(row.families)) or "—"
+
+
 def format_table(rows: list[RowResult]) -> str:
     """A Markdown table: ours (95 % Clopper–Pearson) beside the paper, the 99 % band and the verdict."""
     head = ("| k | n | bad / converged | rate | 95 % CP interval | paper | 99 % band (ours − paper) | agrees |"
-            " unconverged | Newton-finished | time (s) |\n|---|---|---|---|---|---|---|---|---|---|---|")
+            " unconverged | Newton-finished | time (s) | bad families: F (count, isotropy) |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|")
     lines = [head]
     for r in rows:
         paper = "—" if r.published is None else f"{100 * r.published:.1f} %"
@@ -234,5 +242,5 @@ def format_table(rows: list[RowResult]) -> str:
         agrees = "—" if r.agrees is None else ("yes" if r.agrees else "NO")
         lines.append(f"| {r.k} | {r.n} | {r.bad} / {r.bad + r.good} | {100 * r.rate:.1f} % | "
                      f"[{100 * r.interval[0]:.1f}, {100 * r.interval[1]:.1f}] % | {paper} | {band} | {agrees} | "
-                     f"{r.unconverged} | {r.newton_finished} | {r.seconds:.0f} |")
+                     f"{r.unconverged} | {r.newton_finished} | {r.seconds:.0f} | {_families_text(r)} |")
     return "\n".join(lines)

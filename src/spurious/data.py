@@ -155,7 +155,8 @@ class Population:
 
     def sample(self, m: int, seed: int = 0) -> Dataset:
         """Draw m samples x ~ N(0, Σ), y = R x + ε (for Monte-Carlo checks)."""
-        rng = np.random.default_rng(seed)
+        _check_dims(m=m)
+        rng = _rng(seed)
         root = _psd_sqrt(self.Sigma)
         X = root @ rng.standard_normal((self.d_in, m))
         eps = np.sqrt(self.noise_var) * rng.standard_normal((self.d_out, m))
@@ -169,8 +170,23 @@ def _psd_sqrt(S: np.ndarray) -> np.ndarray:
 
 def _check_dims(**dims: int) -> None:
     for name, value in dims.items():
-        if int(value) != value or value < 1:
-            raise InputError(name, f"expected an integer >= 1, got {value}")
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise InputError(name, f"expected an integer >= 1, got {value!r}")
+
+
+def _rng(seed: object, argument: str = "seed") -> np.random.Generator:
+    """A seeded generator; InputError unless ``seed`` is a non-negative integer."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(argument, f"expected a non-negative integer, got {seed!r}")
+    return np.random.default_rng(int(seed))
+
+
+def _check_noise(noise: object, argument: str = "noise") -> float:
+    """The noise level as a float; InputError unless it is a finite number >= 0."""
+    if isinstance(noise, bool) or not isinstance(noise, int | float | np.floating | np.integer) \
+            or not np.isfinite(noise) or noise < 0:
+        raise InputError(argument, f"expected a finite number >= 0, got {noise!r}")
+    return float(noise)
 
 
 def population(R: np.ndarray, Sigma: np.ndarray | None = None, noise_var: float = 1.0) -> Population:
@@ -190,7 +206,8 @@ def gaussian_teacher(
     R defaults to a standard Gaussian d_out×d_in matrix scaled by 1/√d_in.
     """
     _check_dims(d_in=d_in, d_out=d_out, m=m)
-    rng = np.random.default_rng(seed)
+    noise = _check_noise(noise)
+    rng = _rng(seed)
     if R is None:
         R = rng.standard_normal((d_out, d_in)) / np.sqrt(d_in)
     R = as_float_array(R, "R", ndim=2)
@@ -213,7 +230,8 @@ def _whitened(d_in: int, m: int, rng: np.random.Generator) -> np.ndarray:
 def whitened_teacher(d_in: int, d_out: int, m: int, noise: float = 0.1, seed: int = 0) -> Dataset:
     """Whitened inputs (X Xᵀ = m I exactly), y = R x + noise · ε with Gaussian R."""
     _check_dims(d_in=d_in, d_out=d_out, m=m)
-    rng = np.random.default_rng(seed)
+    noise = _check_noise(noise)
+    rng = _rng(seed)
     X = _whitened(d_in, m, rng)
     R = rng.standard_normal((d_out, d_in)) / np.sqrt(d_in)
     return Dataset(X, R @ X + noise * rng.standard_normal((d_out, m)))
@@ -226,7 +244,8 @@ def rank_deficient_teacher(
     _check_dims(d_in=d_in, d_out=d_out, m=m, rank=rank)
     if rank > d_in:
         raise InputError("rank", f"expected rank <= d_in = {d_in}, got {rank}")
-    rng = np.random.default_rng(seed)
+    noise = _check_noise(noise)
+    rng = _rng(seed)
     basis = np.linalg.qr(rng.standard_normal((d_in, rank)))[0]
     X = basis @ rng.standard_normal((rank, m))
     R = rng.standard_normal((d_out, d_in)) / np.sqrt(d_in)
@@ -248,7 +267,7 @@ def repeated_eigenvalue_teacher(
     s = as_float_array(spectrum, "spectrum", ndim=1)
     if s.size != k or np.any(s < 0):
         raise InputError("spectrum", f"expected {k} non-negative values, got {tuple(s)}")
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     X = _whitened(d_in, m, rng)
     U = np.linalg.qr(rng.standard_normal((d_out, k)))[0]
     V = np.linalg.qr(rng.standard_normal((d_in, k)))[0]
@@ -262,7 +281,9 @@ def logistic_teacher(d_in: int, m: int, seed: int = 0, flip: float = 0.1) -> Dat
     Flipped labels keep the data non-separable, so the logistic loss attains its minimum.
     """
     _check_dims(d_in=d_in, m=m)
-    rng = np.random.default_rng(seed)
+    if isinstance(flip, bool) or not isinstance(flip, int | float) or not 0 <= flip < 0.5:
+        raise InputError("flip", f"expected a probability in [0, 0.5), got {flip!r}")
+    rng = _rng(seed)
     X = rng.standard_normal((d_in, m))
     w = rng.standard_normal(d_in)
     y = np.sign(w @ X + 1e-12)
@@ -273,8 +294,10 @@ def logistic_teacher(d_in: int, m: int, seed: int = 0, flip: float = 0.1) -> Dat
 def softmax_teacher(d_in: int, classes: int, m: int, seed: int = 0, temperature: float = 1.0) -> Dataset:
     """One-hot labels (classes×m) drawn from a softmax teacher: p(c|x) ∝ exp(w_cᵀx / T)."""
     _check_dims(d_in=d_in, classes=classes, m=m)
+    if classes < 2:
+        raise InputError("classes", f"expected at least 2 classes, got {classes}")
     require_positive(temperature, "temperature")
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     X = rng.standard_normal((d_in, m))
     logits = rng.standard_normal((classes, d_in)) @ X / temperature
     p = np.exp(logits - logits.max(axis=0))

@@ -47,7 +47,7 @@ from .losses import LOSSES, Loss
 __all__ = ["ProblemSpec", "ModelSpec", "LossSpec", "DataSpec", "MODEL_KINDS", "GENERATORS", "LOSS_NAMES",
            "REDUCTIONS", "ACTIVATION_NAMES", "make_spec", "as_spec", "build_landscape", "build_model",
            "build_loss", "build_data", "start_point", "write_problem", "read_problem", "to_toml",
-           "PROBLEM_FILE"]
+           "PROBLEM_FILE", "check_data_fits"]
 
 PROBLEM_FILE = "problem.toml"
 
@@ -399,6 +399,10 @@ def build_landscape(spec: ProblemSpec | Mapping[str, Any] | str | Path, *, base:
 
 def start_point(landscape: Landscape, seed: int, scale: float | None = None) -> np.ndarray:
     """A seeded random start of the landscape's model (scale: entries' std; ResNet: the radius τ)."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError("seed", f"expected a non-negative integer, got {seed!r}")
+    if scale is not None and (isinstance(scale, bool) or not np.isfinite(scale) or scale <= 0):
+        raise InputError("scale", f"expected a finite number > 0, got {scale!r}")
     model = landscape.model
     if getattr(model, "kind", None) == "linear-resnet":
         return model.random_point(seed, 0.5 if scale is None else scale)
@@ -447,4 +451,7 @@ def read_problem(path: str | Path, argument: str = "--problem") -> ProblemSpec:
     file = raw.get("data", {}).get("file") if isinstance(raw.get("data"), dict) else None
     if isinstance(file, str) and file and not Path(file).is_absolute():
         raw["data"]["file"] = str(path.parent / file)
-    return make_spec(raw)
+    try:
+        return make_spec(raw)
+    except InputError as exc:
+        raise InputError(argument, f"{path.name}: {exc}") from None

@@ -260,9 +260,26 @@ def parse_config(raw: Mapping[str, Any], out: Path | str | None = None,
         target = source.parent / target
     swept = tuple(k for k in PARAM_KEYS if len(grid[k]) > 1)
     config = SweepConfig(grid, seeds, target, source, swept, config_hash(grid, seeds))
-    for task in expand(config):
-        task_spec(task)  # every grid point must be a valid problem
+    _check_problems(expand(config))
     return config
+
+
+def _check_problems(tasks: list[Task]) -> None:
+    """Every grid point must be a valid problem; every data file must read and fit the widths."""
+    from .spec import build_data, check_data_fits
+
+    loaded: dict[tuple, Any] = {}
+    for task in tasks:
+        spec = task_spec(task)
+        if spec.data.file is None:
+            continue
+        key = (spec.data.file, spec.data.target, spec.data.layout)
+        try:
+            if key not in loaded:
+                loaded[key] = build_data(spec)
+            check_data_fits(spec, loaded[key])
+        except InputError as exc:
+            raise InputError("grid.data", str(exc).split(": ", 1)[1]) from None
 
 
 def config_hash(grid: Mapping[str, list[Any]], seeds: Iterable[int]) -> str:

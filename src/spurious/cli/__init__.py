@@ -2,8 +2,10 @@
 
 Subcommands live in their own modules of this package, each exporting ``commands``
 (a list of click commands). Any error on purpose (:class:`~spurious.errors.SpuriousError`)
-is printed as one line ``error: …`` with exit code 2; an unexpected exception is printed as
-one line with exit code 1 (set ``SPURIOUS_DEBUG=1`` to see the traceback).
+or usage error (an unknown option, a bad choice) is printed as one line ``error: …`` with exit
+code 2; an unexpected exception is printed as one line with exit code 1 (set ``SPURIOUS_DEBUG=1``
+to see the traceback). BLAS threads are pinned first, by one policy for every entry point
+(:func:`spurious.cli.options.pin_blas`).
 """
 
 from __future__ import annotations
@@ -42,15 +44,25 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def one_line(exc: click.ClickException) -> str:
+    """A click usage error as one line, with the command's --help to look at."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    return f"{message} (see `{ctx.command_path} --help`)" if ctx is not None else message
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``spurious`` console script."""
     try:
+        from .options import pin_blas
+
+        pin_blas()
         cli.main(args=argv, prog_name="spurious", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {one_line(exc)}", err=True)
         sys.exit(exc.exit_code)
     except SpuriousError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -148,6 +148,8 @@ def spec_from_flags(flags: dict[str, Any]) -> ProblemSpec:
     if problem is not None:
         raw = read_problem(problem).to_dict()
     given = {name for name, value in values.items() if value is not None}
+    if {"data", "generator"} <= given:
+        raise InputError("--data", "give either --data FILE or --generator NAME, not both")
     if "widths" in given:
         widths = parse_widths(values["widths"])
         is_towers = bool(widths) and isinstance(widths[0], list)

@@ -19,7 +19,7 @@ def check_widths(widths: Sequence[int], argument: str = "widths") -> tuple[int, 
         raise InputError(argument, f"expected a sequence of integers, got {widths!r}") from None
     if len(out) < 2:
         raise InputError(argument, f"expected at least 2 widths (d0, ..., dN), got {out}")
-    if any(int(w) != w for w in widths) or min(out) < 1:
+    if any(isinstance(w, bool) or int(w) != w for w in widths) or min(out) < 1:
         raise InputError(argument, f"every width must be an integer >= 1, got {tuple(widths)}")
     return out
 

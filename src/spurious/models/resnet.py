@@ -50,9 +50,9 @@ class LinearResNet(ChainModel):
     kind = "linear-resnet"
 
     def __init__(self, d: int, depth: int):
-        if int(d) != d or int(d) < 1:
+        if isinstance(d, bool) or int(d) != d or int(d) < 1:
             raise InputError("d", f"expected an integer >= 1, got {d!r}")
-        if int(depth) != depth or int(depth) < 1:
+        if isinstance(depth, bool) or int(depth) != depth or int(depth) < 1:
             raise InputError("depth", f"expected an integer >= 1, got {depth!r}")
         self.d = int(d)
         self._depth = int(depth)

@@ -19,7 +19,7 @@ import click
 
 from ..errors import SpuriousError
 
-COMMAND_MODULES = ("check", "report", "verify", "classify", "train", "landscape", "sweep")
+COMMAND_MODULES = ("check", "report", "verify", "classify", "train", "landscape", "sweep", "model_file")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -21,13 +21,23 @@ from ..critical.match import analytic_class
 from ..errors import InputError
 from ..landscape import Landscape
 from ..spec import ProblemSpec, build_landscape, start_point, write_problem
+from .model_file import (
+    STATE_SUFFIXES,
+    landscape_from,
+    load_state_point,
+    model_file_option,
+    own_point,
+    problem_or_model_file,
+)
 from .options import emit_json, json_option, out_option, print_table, problem_options, progress, spec_from_flags, status
 
 ITERATIVE_FROM = 1500  # parameters above which classify uses Lanczos (the classifier's dense limit)
 
 
 def load_point(landscape: Landscape, path: Path, argument: str = "--point") -> np.ndarray:
-    """A flat parameter vector from a .npy file, checked against the landscape."""
+    """A flat parameter vector from a .npy file (or a torch state_dict .pt), checked against the landscape."""
+    if path.suffix in STATE_SUFFIXES:
+        return load_state_point(landscape, path, argument)
     try:
         point = np.load(path, allow_pickle=False)
     except FileNotFoundError:
@@ -46,18 +56,25 @@ def analytic_available(spec: ProblemSpec) -> bool:
 
 @click.command("classify")
 @problem_options
+@model_file_option
 @click.option("--point", "point_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A .npy flat parameter vector (e.g. final.npy written by train, find or sweep).")
+              help="A .npy flat parameter vector (e.g. final.npy written by train, find or sweep), or a "
+                   "state_dict .pt with --model-file.")
 @click.option("--analytic", help="A named analytic critical point: global, origin, zero-layers, gamma:0,2.")
 @json_option
-def classify_command(point_path: Path | None, analytic: str | None, as_json: bool, **flags) -> None:
+def classify_command(point_path: Path | None, analytic: str | None, as_json: bool, model_file: str | None = None,
+                     **flags) -> None:
     """Classify a point: global / spurious local minimum, strict / non-strict saddle, not critical, inconclusive."""
-    spec = spec_from_flags(flags)
-    if (point_path is None) == (analytic is None):
+    spec, _ = problem_or_model_file(flags, model_file)
+    if (point_path is None) == (analytic is None) and model_file is None:
         raise InputError("--point", "give exactly one of --point FILE.npy or --analytic NAME")
-    L = build_landscape(spec)
+    L = landscape_from(spec, model_file)
     predicted = None
-    if point_path is not None:
+    if model_file is not None and analytic is not None:
+        raise InputError("--analytic", "analytic points exist for built-in deep-linear models, not --model-file")
+    if model_file is not None and point_path is None:
+        theta = own_point(L)
+    elif point_path is not None:
         theta = load_point(L, point_path)
     else:
         if not analytic_available(spec):
@@ -66,16 +83,17 @@ def classify_command(point_path: Path | None, analytic: str | None, as_json: boo
         theta = predicted.point
     if L.n_params > ITERATIVE_FROM and not as_json:
         status(f"classifying {L.n_params} parameters: Lanczos on Hessian-vector products (iterative path)…")
-    result = classify(L, theta)
+    result = classify(L, theta) if model_file is None else classify(L, theta, optimum=None)
     if as_json:
-        payload = {"problem": spec.to_dict(), "optimum": L.min_value, **result.as_dict()}
+        problem = spec.to_dict() if model_file is None else {"model_file": model_file}
+        payload = {"problem": problem, "optimum": L.min_value, **result.as_dict()}
         if predicted is not None:
             payload["analytic"] = {"name": predicted.name, "predicted_label": predicted.predicted_label,
                                    "predicted_loss": predicted.loss, "predicted_index": predicted.predicted_index,
                                    "degenerate": predicted.degenerate, "notes": predicted.notes}
         emit_json(payload)
         return
-    click.echo(f"problem: {spec.describe()}; {L!r}")
+    click.echo(f"problem: {spec.describe() if model_file is None else model_file}; {L!r}")
     if predicted is not None:
         extra = f", predicted index {predicted.predicted_index}" if predicted.predicted_index is not None else ""
         click.echo(f"analytic point {predicted.name}: predicted {predicted.predicted_label}, "
@@ -85,6 +103,9 @@ def classify_command(point_path: Path | None, analytic: str | None, as_json: boo
 
 @click.command("find")
 @problem_options
+@model_file_option
+@click.option("--point", "point_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --model-file: start 0 at these weights (.pt state_dict or .npy), the others near them.")
 @click.option("--finder", type=click.Choice(sorted(FINDERS)), default="newton-mr", show_default=True)
 @click.option("--starts", type=click.IntRange(min=1), default=10, show_default=True, help="Number of random starts.")
 @click.option("--iterations", type=click.IntRange(min=1), default=500, show_default=True)
@@ -93,33 +114,38 @@ def classify_command(point_path: Path | None, analytic: str | None, as_json: boo
 @out_option("spurious-find")
 @json_option
 def find_command(finder: str, starts: int, iterations: int, scale: float | None, out: Path, as_json: bool,
-                 **flags) -> None:
+                 model_file: str | None = None, point_path: Path | None = None, **flags) -> None:
     """Run a critical-point finder from random starts; one line per start (loss, index, label, analytic class).
 
     Writes OUT/problem.toml, OUT/final.npy (the lowest converged point), OUT/points.npy (every
     converged point, one per row) and OUT/found.json.
     """
-    spec = spec_from_flags(flags)
-    L = build_landscape(spec)
-    eig = sigma_eigensystem(L) if analytic_available(spec) else None
+    spec, seed = problem_or_model_file(flags, model_file)
+    L = landscape_from(spec, model_file)
+    eig = sigma_eigensystem(L) if model_file is None and analytic_available(spec) else None
+    if point_path is not None and model_file is None:
+        raise InputError("--point", "find starts at --point only with --model-file (built-in models: random starts)")
+    base = None if model_file is None else (load_point(L, point_path) if point_path is not None else own_point(L))
     run = FINDERS[finder]
     columns = ("start", "status", "loss", "index", "label", "analytic class", "seconds")
     if not as_json:
-        click.echo(f"problem: {spec.describe()}; {L!r}; finder {finder}, {starts} starts × ≤ {iterations} iterations")
+        click.echo(f"problem: {spec.describe() if spec else model_file}; {L!r}; finder {finder}, {starts} starts × "
+                   f"≤ {iterations} iterations")
         click.echo(_line(columns))
     rows, points = [], []
     started = time.perf_counter()
     with progress("find", starts) as advance:
         for k in range(starts):
             t0 = time.perf_counter()
-            result = run(L, start_point(L, spec.seed + 1000 + k, scale), max_iterations=iterations)
+            x0 = start_point(L, seed + 1000 + k, scale) if base is None else near(base, k, seed, scale)
+            result = run(L, x0, max_iterations=iterations)
             row = {"start": k, "status": result.status, "loss": float(result.loss), "index": None,
                    "label": None, "class": None, "seconds": None}
             if result.converged:
-                c = classify(L, result.point)
+                c = classify(L, result.point) if model_file is None else classify(L, result.point, optimum=None)
                 row["label"] = c.label
                 row["index"] = None if c.spectrum is None else int(c.spectrum.index)
-                match = analytic_class(L, result.point, eig, seed=spec.seed) if eig is not None else None
+                match = analytic_class(L, result.point, eig, seed=seed) if eig is not None else None
                 row["class"] = None if match is None else match.name
                 points.append(result.point)
             row["seconds"] = round(time.perf_counter() - t0, 3)
@@ -129,7 +155,8 @@ def find_command(finder: str, starts: int, iterations: int, scale: float | None,
                 click.echo(_line([_cell(row[c]) for c in ("start", "status", "loss", "index", "label", "class",
                                                           "seconds")]))
     written = _write_found(out, spec, L, rows, points)
-    summary = {"problem": spec.to_dict(), "optimum": L.min_value, "finder": finder, "runs": rows,
+    summary = {"problem": spec.to_dict() if spec else {"model_file": model_file}, "optimum": L.min_value,
+               "finder": finder, "runs": rows,
                "best_loss": min((r["loss"] for r in rows if r["status"] == "converged"), default=None),
                "seconds": time.perf_counter() - started, "written": [str(p) for p in written]}
     if as_json:
@@ -148,6 +175,15 @@ def find_command(finder: str, starts: int, iterations: int, scale: float | None,
 FIND_WIDTHS = (5, 14, 16, 5, 22, 24, 7)
 
 
+def near(base: np.ndarray, k: int, seed: int, scale: float | None) -> np.ndarray:
+    """Start k of a model-file run: the given weights (k = 0), else them plus seeded Gaussian noise of
+    std ``scale`` (default 1e-2 · RMS of the weights)."""
+    if k == 0:
+        return base.copy()
+    std = scale if scale is not None else 1e-2 * float(np.sqrt(np.mean(base**2)) or 1.0)
+    return base + std * np.random.default_rng(seed + 1000 + k).standard_normal(base.size)
+
+
 def _line(cells) -> str:
     """One streamed row in fixed columns (stable for scripts and pipes)."""
     return "  ".join(str(c).ljust(w) for c, w in zip(cells, FIND_WIDTHS, strict=False)).rstrip()
@@ -159,11 +195,12 @@ def _cell(value: object) -> str:
     return "-" if value is None else str(value)
 
 
-def _write_found(out: Path, spec: ProblemSpec, L: Landscape, rows: list[dict], points: list[np.ndarray]) -> list[Path]:
+def _write_found(out: Path, spec: ProblemSpec | None, L: Landscape, rows: list[dict],
+                 points: list[np.ndarray]) -> list[Path]:
     import json
 
     out.mkdir(parents=True, exist_ok=True)
-    written = [write_problem(spec, out)]
+    written = [write_problem(spec, out)] if spec is not None else []
     if points:
         losses = [L.value(p) for p in points]
         np.save(out / "final.npy", points[int(np.argmin(losses))])

@@ -16,9 +16,10 @@ import numpy as np
 from ..errors import InputError
 from ..landscape import Landscape
 from ..slices import given_directions, hessian_directions, random_directions, slice_1d, slice_2d
-from ..spec import build_landscape, start_point, write_problem
+from ..spec import start_point, write_problem
 from .classify import load_point
-from .options import emit_json, json_option, out_option, problem_options, spec_from_flags, status
+from .model_file import landscape_from, model_file_option, own_point, problem_or_model_file
+from .options import emit_json, json_option, out_option, problem_options, status
 
 MAX_GRID_POINTS = 10**6  # evaluations of Φ in one slice
 MAX_SECONDS = 600.0  # estimated wall time of one slice
@@ -96,6 +97,7 @@ def choose_directions(landscape: Landscape, center: np.ndarray, directions: str,
 
 @click.command("landscape")
 @problem_options
+@model_file_option
 @click.option("--point", "point_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Centre of the slice: a .npy flat parameter vector (e.g. final.npy of train or find).")
 @click.option("--at", type=click.Choice(["origin", "random", "global"]), default="random",
@@ -111,17 +113,20 @@ def choose_directions(landscape: Landscape, center: np.ndarray, directions: str,
 @out_option("landscape-slice")
 @json_option
 def landscape(point_file: Path | None, at: str, directions: str, normalisation: str, dims: int,
-              span: float, n_points: int, out: Path, as_json: bool, **flags) -> None:
+              span: float, n_points: int, out: Path, as_json: bool, model_file: str | None = None, **flags) -> None:
     """A 1-D or 2-D slice of the loss through a point: slice.png, the grid (slice.npz) and problem.toml."""
-    spec = spec_from_flags(flags)
-    land = build_landscape(spec)
-    center = choose_point(land, point_file, at, spec.seed)
+    spec, seed = problem_or_model_file(flags, model_file)
+    land = landscape_from(spec, model_file)
+    if model_file is not None and point_file is None:
+        center = own_point(land)
+    else:
+        center = choose_point(land, point_file, at, seed)
     points, seconds = estimate_cost(land, center, n_points, dims)
     refuse_absurd(points, seconds, n_points, dims)
     if seconds > 1.0 and not as_json:
         status(f"slicing: {points} evaluations of Φ, about {seconds:.0f} s…")
-    D, info = choose_directions(land, center, directions, dims, normalisation, spec.seed)
-    info |= {"at": str(point_file) if point_file else at, "landscape": repr(land)}
+    D, info = choose_directions(land, center, directions, dims, normalisation, seed)
+    info |= {"at": str(point_file) if point_file else ("model weights" if model_file else at), "landscape": repr(land)}
     if dims == 1:
         sl = slice_1d(land, center, D[0], span, n_points, info)
     else:
@@ -134,17 +139,20 @@ def landscape(point_file: Path | None, at: str, directions: str, normalisation: 
         pairs = zip(info["labels"], info["eigenvalues"], strict=True)
         title += " (" + ", ".join(f"{lab} = {v:.3g}" for lab, v in pairs) + ")"
     spec_plot = sl.to_series(title=title)
-    write_problem(spec, out)
+    if model_file is None:
+        write_problem(spec, out)
     (out / "slice.png").write_bytes(render_specs([spec_plot]))
     sl.save(out / "slice.npz")
     (out / "slice.json").write_text(json.dumps(sl.info, indent=1, default=float))
-    files = [str(out / n) for n in ("problem.toml", "slice.png", "slice.npz", "slice.json")]
-    summary = {"problem": spec.to_dict(), "optimum": land.min_value, "center_value": sl.center_value,
+    names = ("problem.toml", "slice.png", "slice.npz", "slice.json")[0 if model_file is None else 1:]
+    files = [str(out / n) for n in names]
+    problem = spec.to_dict() if spec is not None else {"model_file": model_file}
+    summary = {"problem": problem, "optimum": land.min_value, "center_value": sl.center_value,
                "grid_min": float(np.min(sl.values)), "grid_max": float(np.max(sl.values)), "files": files}
     if as_json:
         emit_json(summary)
         return
-    click.echo(f"problem: {spec.describe()}")
+    click.echo(f"problem: {spec.describe() if spec is not None else model_file}")
     optimum = "unknown" if land.min_value is None else f"{land.min_value:.10g}"
     click.echo(f"Φ(centre) = {sl.center_value:.10g}; grid min {np.min(sl.values):.6g}, max {np.max(sl.values):.6g}; "
                f"optimum {optimum}")

@@ -51,7 +51,7 @@ __all__ = ["ProblemSpec", "ModelSpec", "LossSpec", "DataSpec", "MODEL_KINDS", "G
 
 PROBLEM_FILE = "problem.toml"
 
-ModelKind = Literal["deep-linear", "linear-resnet", "multi-tower", "mlp", "exp-neuron"]
+ModelKind = Literal["deep-linear", "linear-resnet", "multi-tower", "mlp", "exp-neuron", "relu-population"]
 GeneratorName = Literal["gaussian", "whitened", "rank-deficient", "repeated-eigenvalue", "logistic", "softmax"]
 LossName = Literal["squared", "logistic", "cross-entropy", "huber"]
 Reduction = Literal["sum", "mean", "mean-all"]
@@ -84,7 +84,9 @@ class ModelSpec(BaseModel):
 
     linear-resnet: all widths equal (d, …, d), depth = len(widths) − 1. exp-neuron: an MLP with
     scalar output (d_N = 1) plus the exponential neuron with penalty ``lam``·a² (`002_…` Problem 4).
-    ``activation`` and ``bias`` apply to mlp and exp-neuron only.
+    ``activation`` and ``bias`` apply to mlp and exp-neuron only. relu-population: widths (k, n, 1),
+    n ReLU neurons fitting the orthonormal teacher I_k on x ~ N(0, I_k) in closed form (SS18; squared
+    loss only; the data section is not used).
     """
 
     model_config = _STRICT
@@ -118,7 +120,11 @@ class ModelSpec(BaseModel):
                      "the exponential neuron needs a scalar output (last width 1)", self.widths)
         else:
             _require(self.lam is None, "lam", f"lam applies to exp-neuron only, not {self.kind}", self.lam)
-        if self.kind in LINEAR_KINDS:
+        if self.kind == "relu-population":
+            _require(len(self.widths or ()) == 3 and (self.widths or (0,))[-1] == 1, "widths",
+                     "relu-population takes widths (k, n, 1): k teacher neurons in R^k, n student neurons",
+                     self.widths)
+        if self.kind in (*LINEAR_KINDS, "relu-population"):
             _require(self.activation is None, "activation",
                      f"activation applies to mlp and exp-neuron only, not {self.kind}", self.activation)
             _require(self.bias is None, "bias", f"bias applies to mlp and exp-neuron only, not {self.kind}",
@@ -213,6 +219,9 @@ class ProblemSpec(BaseModel):
                 _require(data.noise is None, "data.noise", f"the {data.generator} generator takes no noise",
                          data.noise)
             _check_generator(self.model, data)
+        if self.model.kind == "relu-population":
+            _require(self.loss.name == "squared", "loss.name",
+                     "relu-population is the squared population loss (SS18)", self.loss.name)
         if self.model.kind in ("mlp", "exp-neuron"):
             self.model.activation = self.model.activation or DEFAULT_ACTIVATION  # type: ignore[assignment]
             self.model.bias = True if self.model.bias is None else self.model.bias
@@ -319,9 +328,11 @@ def as_spec(spec: object, argument: str = "spec") -> ProblemSpec:
 
 def build_model(model: ModelSpec):
     """The model object named by ``model`` (DeepLinear, LinearResNet, MultiTower, MLP, ExpNeuron)."""
-    from .models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower
+    from .models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower, ReluPopulation
 
     widths = tuple(model.widths or ())
+    if model.kind == "relu-population":
+        return ReluPopulation(widths[0], widths[1], widths[0])
     if model.kind == "deep-linear":
         return DeepLinear(widths)
     if model.kind == "linear-resnet":

@@ -178,3 +178,15 @@ def test_bad_teacher_and_point_name_the_argument():
         model.value(np.ones(5))
     with pytest.raises(InputError, match="point"):
         model.value(np.full(4, np.nan))
+
+
+def test_reachable_from_the_problem_spec():
+    from spurious.spec import build_landscape, start_point
+
+    landscape = build_landscape({"model": {"kind": "relu-population", "widths": [5, 6, 1]},
+                                 "loss": {"name": "squared"}})
+    x = start_point(landscape, seed=2)
+    assert landscape.value(x) == pytest.approx(ReluPopulation(5, 6, 5).value(x), rel=1e-14)
+    assert landscape.min_value == 0.0
+    with pytest.raises(InputError, match="loss.name"):
+        build_landscape({"model": {"kind": "relu-population", "widths": [5, 6, 1]}, "loss": {"name": "huber"}})

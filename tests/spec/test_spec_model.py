@@ -26,6 +26,7 @@ SPECS = {
     "multi-tower": {"model": {"kind": "multi-tower", "towers": [[3, 2, 2], [3, 1, 2]]}},
     "mlp": {"model": {"kind": "mlp", "widths": [3, 4, 2], "activation": "softplus"}},
     "exp-neuron": {"model": {"kind": "exp-neuron", "widths": [3, 4, 1]}},
+    "relu-population": {"model": {"kind": "relu-population", "widths": [3, 4, 1]}},
 }
 
 

@@ -182,6 +182,11 @@ class ReluPopulation(ParameterLayout):
         rng = np.random.default_rng(seed)
         return rng.standard_normal((int(count), self.n, self.d)) / np.sqrt(self.d)
 
+    def random_point(self, seed: int = 0, scale: float | None = None) -> np.ndarray:
+        """A flat start: entries N(0, scale²), scale = 1/√d by default (SS18 §4)."""
+        std = 1.0 / np.sqrt(self.d) if scale is None else float(scale)
+        return np.random.default_rng(seed).standard_normal(self.n_params) * std
+
     def global_minimum(self) -> np.ndarray:
         """A global minimiser (F = 0) when n ≥ k: the teacher's rows, the last one split into
         n − k + 1 equal positive parts (relu is positively homogeneous; no neuron is zero)."""

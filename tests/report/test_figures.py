@@ -32,6 +32,8 @@ def size(png: bytes) -> tuple[int, int]:
      "closest call"),
     ({"per_seed": [{"seed": 0, "status": "holds", "margin": 3.0}, {"seed": 1, "status": "holds", "margin": 9.0}]},
      "closest call"),
+    ({"instances": [{"label": "strict saddle", "lambda min": -2.0}, {"label": "global minimum", "lambda min": 0.0}]},
+     "labels"),
     ({"instances": [{"network": "linear"}]}, "tally"),
     ({}, "tally"),
 ])

@@ -5,11 +5,14 @@
 2. **margins**: ``series["margins"] = {"quantity", "threshold_kind": "below"|"above", "instance",
    "measured", "threshold"}``: measured against threshold per instance, log scale, each point
    coloured by the side of the line it is on (also drawn as a second figure beside bespoke specs);
-3. **closest calls per seed**: the margin of each seed's closest call (multi-seed runs), or the
+3. **labels**: instances labelled with a kind of critical point (``"label"``: global minimum,
+   strict saddle, …): the count of each kind, and the first numeric column per instance, in the
+   label colours shared by every figure;
+4. **closest calls per seed**: the margin of each seed's closest call (multi-seed runs), or the
    single closest call as measured-vs-threshold bars;
-4. **instances**: the numeric columns of the instance table, one marker per instance (log scale
+5. **instances**: the numeric columns of the instance table, one marker per instance (log scale
    when positive and spanning decades);
-5. **tally**: the verdict per seed (always drawable, so no claim is left without a picture).
+6. **tally**: the verdict per seed (always drawable, so no claim is left without a picture).
 
 For a refuted claim the counterexample's loss slice is added
 (:mod:`spurious.report.counterexample`).
@@ -29,7 +32,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .counterexample import load_counterexample, loss_slice_png
 from .plots import SPEC_KEYS, PlotError, compact_ticks, legend_below, render_series
-from .style import STATUS_COLOURS, new_figure, short_label, styled, to_png, wrapped_label
+from .style import LABEL_COLOURS, STATUS_COLOURS, new_figure, short_label, styled, to_png, wrapped_label
 from .text import human_key
 
 __all__ = ["ClaimFigure", "claim_figures", "main_figure", "margins_png"]
@@ -164,17 +167,60 @@ def _closest_calls_png(record: Mapping[str, Any]) -> tuple[bytes, str] | None:
     return None
 
 
-def _instances_png(instances: Sequence[Any]) -> tuple[bytes, str] | None:
-    rows = [r for r in instances if isinstance(r, Mapping)]
-    if not rows:
-        return None
+def _numeric_columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     columns: list[str] = []
     for r in rows:
         for k, v in r.items():
             numeric = isinstance(v, int | float) and not isinstance(v, bool)
             if k not in columns and numeric and not str(k).startswith("_"):
                 columns.append(k)
-    columns = [c for c in columns if np.isfinite(_floats([r.get(c) for r in rows])).sum() > 0]
+    return [c for c in columns if np.isfinite(_floats([r.get(c) for r in rows])).sum() > 0]
+
+
+def _labels_png(instances: Sequence[Any]) -> tuple[bytes, str] | None:
+    """Counts of each kind of critical point among the instances, and one numeric column per instance."""
+    rows = [r for r in instances if isinstance(r, Mapping) and str(r.get("label", "")) in LABEL_COLOURS]
+    if not rows:
+        return None
+    counts = Counter(str(r["label"]) for r in rows)
+    kinds = [k for k in LABEL_COLOURS if k in counts]
+    numeric = _numeric_columns(rows)
+    with styled():
+        fig = new_figure(1)
+        ax = fig.add_subplot(1, 2 if numeric else 1, 1)
+        ax.barh(np.arange(len(kinds)), [counts[k] for k in kinds], height=0.6,
+                color=[LABEL_COLOURS[k] for k in kinds])
+        ax.set_ylim(-0.5 - 0.5 * max(0, 3 - len(kinds)) / 2, len(kinds) - 0.5 + 0.5 * max(0, 3 - len(kinds)) / 2)
+        ax.set_yticks(np.arange(len(kinds)))
+        ax.set_yticklabels(kinds)
+        ax.invert_yaxis()
+        ax.grid(False, axis="y")
+        ax.set_xlabel("number of points")
+        ax.set_title(f"what the {len(rows)} points are")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        caption = "the kind of every point checked (colours shared by all figures)"
+        if numeric:
+            c = numeric[0]
+            ax2 = fig.add_subplot(1, 2, 2)
+            y = _floats([r.get(c) for r in rows])
+            colours = [LABEL_COLOURS[str(r["label"])] for r in rows]
+            ax2.scatter(np.arange(y.size), y, c=colours, s=22)
+            finite = y[np.isfinite(y)]
+            if finite.size and np.all(finite > 0) and finite.max() > 100 * finite.min():
+                ax2.set_yscale("log")
+            ax2.set_xlabel("instance number")
+            ax2.set_ylabel(short_label(human_key(c), 32))
+            ax2.set_title(short_label(f"{human_key(c)} per point", 60))
+            compact_ticks(ax2, integer_x=True)
+            caption += f", and {human_key(c)} per point in the same colours"
+        return to_png(fig), caption
+
+
+def _instances_png(instances: Sequence[Any]) -> tuple[bytes, str] | None:
+    rows = [r for r in instances if isinstance(r, Mapping)]
+    if not rows:
+        return None
+    columns = _numeric_columns(rows)
     if not columns:
         return None
     columns = columns[:MAX_INSTANCE_COLUMNS]
@@ -254,7 +300,8 @@ def main_figure(record: Mapping[str, Any]) -> tuple[ClaimFigure, list[str]]:
         fig = _series_figure(data, notes) if kind == "series" else _margins_figure(data, notes)
         if fig is not None:
             return fig, notes
-    for source, make in (("closest call", lambda: _closest_calls_png(record)),
+    for source, make in (("labels", lambda: _labels_png(record.get("instances") or [])),
+                         ("closest call", lambda: _closest_calls_png(record)),
                          ("instances", lambda: _instances_png(record.get("instances") or []))):
         drawn = make()
         if drawn is not None:

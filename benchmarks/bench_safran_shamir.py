@@ -48,8 +48,8 @@ def main() -> None:
 def _write(out: Path, rows, minima, wall: float) -> None:
     (out / "table.md").write_text(format_table(rows) + f"\n\nWall time: {wall:.0f} s (one process, "
                                   "OMP_NUM_THREADS=1).\n")
-    keys = ("k", "n", "starts", "bad", "good", "unconverged", "newton_finished", "restarts", "steps_max",
-            "seconds", "interval", "published", "band")
+    keys = ("k", "n", "starts", "bad", "good", "unconverged", "newton_finished", "stopped_good", "restarts",
+            "steps_max", "seconds", "interval", "published", "band")
     data = [{key: getattr(r, key) for key in keys} | {"rate": r.rate, "agrees": r.agrees, "families": r.families,
             "distinct_bad_losses": sorted({round(float(v), 8) for v in r.bad_losses})} for r in rows]
     (out / "rows.json").write_text(json.dumps({"wall_seconds": wall, "rows": data}, indent=1))

@@ -20,8 +20,8 @@
   with probability at most that bound to the power b (:func:`lanczos_failure_probability`).
 - :func:`minres_solve` (shifted MINRES, (H + σI)x = b) and :func:`krylov_pinv_solve`
   (minimum-length Krylov least squares, as MINRES-QLP targets).
-- :func:`blas_threads` — the library's BLAS-thread policy (``threadpoolctl``): one thread in
-  worker processes, the cores not busy with other work in the main process.
+- :func:`blas_threads` — the library's BLAS-thread policy (``threadpoolctl``): ``SPURIOUS_BLAS_THREADS``
+  when set, one thread in worker processes, else at most the cores not busy with other work.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from .tolerances import EPS
 
 __all__ = ["Inertia", "inertia", "certified_counts", "extreme_eigenpairs", "spectral_norm",
            "block_lanczos", "BlockLanczosResult", "lanczos_failure_probability", "minres_solve",
-           "krylov_pinv_solve", "blas_threads", "free_cores"]
+           "krylov_pinv_solve", "blas_threads", "blas_thread_count", "free_cores"]
 
 # Kuczyński–Woźniakowski: P(relative error of the Lanczos estimate > e) ≤ KW_CONSTANT √P exp(−√e (2k−1)).
 KW_CONSTANT = 1.648
@@ -63,9 +63,21 @@ def free_cores() -> int:
     return max(1, min(cores, int(cores - busy + 1.0)))
 
 
+def blas_thread_count() -> int:
+    """The library's BLAS-thread count: ``SPURIOUS_BLAS_THREADS`` when set (the CLI's
+    :func:`spurious.cli.options.pin_blas` reads the same variable); 1 in a worker process; else
+    the CLI rule (one thread per 2 cores, at most 4) capped by the cores that are free now."""
+    text = os.environ.get("SPURIOUS_BLAS_THREADS")
+    if text and text.strip().isdigit() and int(text) >= 1:
+        return int(text)
+    if _in_worker():
+        return 1
+    return max(1, min(4, (os.cpu_count() or 1) // 2, free_cores()))
+
+
 @contextmanager
 def blas_threads(n: int | None = None) -> Iterator[int]:
-    """Limit BLAS/OpenMP threads to ``n`` (default: 1 in a worker process, else :func:`free_cores`).
+    """Limit BLAS/OpenMP threads to ``n`` (default :func:`blas_thread_count`) inside the block.
 
     A worker is a process whose parent is a ``multiprocessing``/``joblib`` pool (env
     ``SPURIOUS_WORKER=1`` or a non-main ``multiprocessing`` process).
@@ -73,7 +85,7 @@ def blas_threads(n: int | None = None) -> Iterator[int]:
     from threadpoolctl import threadpool_limits
 
     if n is None:
-        n = 1 if _in_worker() else free_cores()
+        n = blas_thread_count()
     with threadpool_limits(limits=max(1, int(n))):
         yield max(1, int(n))
 
@@ -232,8 +244,9 @@ def spectral_norm(op: LinearOperator | np.ndarray, tol: float = 1e-3, dense_limi
 class BlockLanczosResult:
     """Ritz pairs of a block Krylov space, ascending, with residual norms and the probabilistic bound.
 
-    ritz_values (m,), ritz_vectors (P, m), residuals (m,): an eigenvalue of H lies within
-    residuals[i] of ritz_values[i]. steps : block steps taken; block : b; products : HVPs used.
+    ritz_values (m,) all Ritz values; ritz_vectors (P, c) the ``keep_low`` lowest and the
+    highest Ritz vectors, residuals (c,) theirs: an eigenvalue of H lies within residuals[i]
+    of the matching Ritz value. steps : block steps taken; block : b; products : HVPs used.
     failure_probability(e) : P(λ_min(H) < θ_min − e·(λ_up − θ_min)/(1 − e)), see
     :func:`lanczos_failure_probability`.
     """
@@ -245,6 +258,7 @@ class BlockLanczosResult:
     block: int
     products: int
     deflated: int
+    basis_size: int = 0
 
     def failure_probability(self, relative_error: float, dim: int) -> float:
         return lanczos_failure_probability(dim, self.steps, relative_error, self.block)
@@ -261,48 +275,72 @@ def lanczos_failure_probability(dim: int, steps: int, relative_error: float, sta
 
 
 def block_lanczos(op: LinearOperator, *, block: int = 4, steps: int = 40, seed: int = 0,
-                  deflation_tol: float = 1e-10) -> BlockLanczosResult:
-    """Block Lanczos with full reorthogonalisation (twice) and deflation; Rayleigh–Ritz at the end.
+                  deflation_tol: float = 1e-10, residual_tol: float = 0.0, min_steps: int = 20,
+                  keep_low: int = 1, check_every: int = 5, memory_floats: float = 5e7) -> BlockLanczosResult:
+    """Block Lanczos with full reorthogonalisation (twice) and deflation; Rayleigh–Ritz on the basis.
 
-    Start: b Gaussian vectors (seeded), orthonormalised. Each step multiplies the current block
-    (one batched HVP, ``op.matmat``), orthogonalises against the whole basis, and deflates
-    columns whose norm after orthogonalisation is below ``deflation_tol``·‖H‖-estimate (the
-    Krylov space is invariant in those directions). Stops after ``steps`` blocks or when all
-    columns deflate. Memory: P × (steps·b) floats.
+    Start: b Gaussian vectors (seeded), orthonormalised. Each step multiplies the newest block
+    (one batched HVP, ``op.matmat``: matrix–matrix work), orthogonalises against the whole
+    basis, and deflates directions whose norm after orthogonalisation is below
+    ``deflation_tol``·‖H‖-estimate (the Krylov space is invariant there). Every ``check_every``
+    steps (after ``min_steps``) the extreme Ritz pairs are formed; the run stops when both
+    residuals are ≤ ``residual_tol``·‖H‖-estimate, after ``steps`` blocks, when every
+    direction deflated, or when the basis would exceed ``memory_floats`` numbers (P × size).
+
+    Returns all Ritz values (ascending), the ``keep_low`` lowest Ritz vectors and the highest
+    one (columns of ``ritz_vectors``: low ones first, the highest last) with their residuals.
     """
     P = op.shape[0]
+    b = max(1, min(block, P))
     rng = np.random.default_rng(seed)
-    Q, _ = np.linalg.qr(rng.standard_normal((P, min(block, P))))
-    basis = [Q]
+    Q, _ = np.linalg.qr(rng.standard_normal((P, b)))
+    V, HV = Q, np.zeros((P, 0))
     products, deflated, scale, taken = 0, 0, 0.0, 0
-    for _ in range(steps):
+    max_vectors = max(2 * b, int(memory_floats // max(P, 1)))
+    newest = Q
+    while True:
+        W = op.matmat(newest)
+        products += newest.shape[1]
+        HV = np.hstack([HV, W])
         taken += 1
-        W = op.matmat(Q)
-        products += Q.shape[1]
         scale = max(scale, float(np.linalg.norm(W, 2)) if W.size else 0.0)
-        V = np.hstack(basis)
+        done = taken >= steps or V.shape[1] >= min(P, max_vectors - b)
+        if not done and taken >= min_steps and residual_tol > 0 and taken % check_every == 0:
+            done = _extremes_converged(V, HV, residual_tol * max(scale, 1e-300))
+        if done:
+            break
         for _ in range(2):
             W = W - V @ (V.T @ W)
-        if sum(b.shape[1] for b in basis) >= P:
-            break
-        U, s, _ = np.linalg.svd(W, full_matrices=False)
-        keep = s > deflation_tol * max(scale, 1e-300)
+        U, sv, _ = np.linalg.svd(W, full_matrices=False)
+        keep = sv > deflation_tol * max(scale, 1e-300)
         deflated += int(np.sum(~keep))
         if not np.any(keep):
             break
-        Q = U[:, keep]
+        newest = U[:, keep]
         for _ in range(2):
-            Q = Q - V @ (V.T @ Q)
-        Q, _ = np.linalg.qr(Q)
-        basis.append(Q)
-    V = np.hstack(basis)
-    HV = op.matmat(V)
-    products += V.shape[1]
+            newest = newest - V @ (V.T @ newest)
+        newest, _ = np.linalg.qr(newest)
+        V = np.hstack([V, newest])
+    if HV.shape[1] < V.shape[1]:  # the last block was added but not multiplied
+        W = op.matmat(V[:, HV.shape[1]:])
+        products += W.shape[1]
+        HV = np.hstack([HV, W])
     T = V.T @ HV
     theta, S = np.linalg.eigh(0.5 * (T + T.T))
-    X = V @ S
-    R = HV @ S - X * theta
-    return BlockLanczosResult(theta, X, np.linalg.norm(R, axis=0), taken, min(block, P), products, deflated)
+    cols = list(range(min(keep_low, theta.size)))
+    if theta.size - 1 not in cols:
+        cols.append(theta.size - 1)
+    X = V @ S[:, cols]
+    R = HV @ S[:, cols] - X * theta[cols]
+    return BlockLanczosResult(theta, X, np.linalg.norm(R, axis=0), taken, b, products, deflated, V.shape[1])
+
+
+def _extremes_converged(V: np.ndarray, HV: np.ndarray, tol: float) -> bool:
+    T = V.T @ HV
+    theta, S = np.linalg.eigh(0.5 * (T + T.T))
+    ends = S[:, [0, -1]]
+    R = HV @ ends - (V @ ends) * theta[[0, -1]]
+    return bool(np.all(np.linalg.norm(R, axis=0) <= tol))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,6 +13,10 @@ import numpy as np
 
 EPS = float(np.finfo(np.float64).eps)
 
+DENSE_HESSIAN_LIMIT = 1500
+"""The dense-or-iterative decision: Hessians with at most this many parameters are formed and
+factorised (eigh + LDLᵀ inertia: certified index and nullity); larger ones go matrix-free."""
+
 
 @dataclass(frozen=True)
 class Tolerances:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..tolerances import DEFAULT, EPS, Tolerances
+from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
 from .rigorous import certify_classification
 from .spectrum import Spectrum, hessian_spectrum
 
@@ -115,8 +115,9 @@ class Classification:
             s = self.spectrum
             lines.append(f"lambda_min: {s.lam_min:.6e} ± {s.err_min:.1e}   "
                          f"lambda_max: {s.lam_max:.6e} ± {s.err_max:.1e}  ({s.method})")
-            lines.append(f"index: {s.index}{'' if s.index_exact else '+'}   nullity: {s.nullity}"
-                         f"   zero tolerance: {s.zero_tol:.1e} (= {DEFAULT.eigenvalue:g}·‖H‖)")
+            lines.append(f"index {s.index_text}   nullity {s.nullity_text}"
+                         f"   zero tolerance τ: {s.zero_tol:.1e} (= {DEFAULT.eigenvalue:g}·‖H‖)")
+            lines.append(f"spectrum: {s.describe()}")
         if self.symmetry_dim is not None:
             lines.append(f"symmetry orbit dimension: {self.symmetry_dim}")
         if self.descent is not None:
@@ -142,7 +143,7 @@ def _noise(f: float, landscape) -> float:
 
 
 def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
-             dense_limit: int = 1500, search_descent: bool = True,
+             dense_limit: int = DENSE_HESSIAN_LIMIT, search_descent: bool = True,
              better_value: float | None = None, better_source: str = "a better point exhibited",
              optimum: Any = FROM_LANDSCAPE, rigorous: bool = False) -> Classification:
     """Classify ``point`` (flat vector or list of blocks) on ``landscape``; see the module docstring.
@@ -198,15 +199,19 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
     if spec.certainly_negative:
         return _strict_saddle(landscape, theta, f, spec, base)
     if not spec.certainly_psd:
+        if spec.certified:
+            return Classification("inconclusive", f"the inertia count finds {spec.index} eigenvalue(s) below "
+                                  f"−τ = −{spec.zero_tol:.1e}, but λ_min = {spec.lam_min:.3e} ± {spec.err_min:.1e} "
+                                  "gives no direction of certain negative curvature", **base)
         return Classification("inconclusive", f"λ_min = {spec.lam_min:.3e} is within its error bound "
                               f"{spec.err_min:.1e} of the zero tolerance {spec.zero_tol:.1e}", **base)
     if gap is not None and gap <= gap_tol:
-        return Classification("global minimum", f"Hessian PSD and loss equals the known optimum "
+        return Classification("global minimum", f"{_psd(spec)} and loss equals the known optimum "
                               f"({opt.source}) within {gap_tol:.1e}", **base)
     descent = find_descent_curve(landscape, theta, f, spec) if search_descent else None
     if descent is not None:
         base["descent"] = descent
-        return Classification("non-strict saddle", f"Hessian PSD, but Φ drops like "
+        return Classification("non-strict saddle", f"{_psd(spec)}, but Φ drops like "
                               f"{descent.coefficient:.3g}·t^{descent.order} along a curve "
                               f"({descent.source})", certificate=descent.as_dict(), **base)
     sym = symmetry_orbit_dimension(landscape, theta)
@@ -223,7 +228,7 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
         return Classification("local minimum", f"Hessian {why}, no descent curve: a strict local minimum; "
                               "global status unknown (no optimum given)", **base)
     if gap is None:
-        return Classification("inconclusive", "Hessian PSD and no descent curve found, but the "
+        return Classification("inconclusive", f"{_psd(spec)} and no descent curve found, but the "
                               "global optimum is unknown for this landscape", **base)
     if spec.lam_min - spec.err_min > spec.zero_tol:
         return Classification("spurious local minimum", f"loss exceeds the optimum by {gap:.3e}; Hessian "
@@ -235,7 +240,7 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
     why = ("nullity unknown (Lanczos)" if not spec.index_exact else
            f"nullity {spec.nullity} exceeds the symmetry orbit dimension {sym}" if sym is not None
            else "no symmetry model for this landscape")
-    return Classification("inconclusive", f"Hessian PSD, loss above optimum by {gap:.3e}, no descent "
+    return Classification("inconclusive", f"{_psd(spec)}, loss above optimum by {gap:.3e}, no descent "
                           f"curve found, {why}: a higher-order term could still decrease Φ", **base)
 
 
@@ -255,6 +260,16 @@ def given_optimum(landscape, optimum: object):
     except InputError as exc:
         raise InputError("optimum", f"expected a number, a point of the landscape or None ({exc})") from exc
     return MinValue(landscape.value(point), "loss at the given optimal point")
+
+
+def _psd(spec: Spectrum) -> str:
+    """"Hessian PSD" with the kind of evidence: a proof, a probability, or a Lanczos bound."""
+    if spec.certified:
+        return f"Hessian PSD (certified: LDLᵀ inertia, no eigenvalue below −τ = −{spec.zero_tol:.1e})"
+    if spec.failure_probability is not None:
+        return (f"Hessian PSD (probabilistic: block Lanczos λ_min ≥ −τ up to its residual; "
+                f"P(λ_min < {spec.lam_min_lower:.2e}) ≤ {spec.failure_probability:.0e})")
+    return "Hessian PSD (Lanczos λ_min with residual bound; smaller eigenvalues not excluded)"
 
 
 def _strict_saddle(landscape, theta: np.ndarray, f: float, spec: Spectrum, base: dict) -> Classification:

@@ -1,15 +1,25 @@
-"""Extreme Hessian eigenvalues with error bounds, index and nullity.
+"""Extreme Hessian eigenvalues with error bounds, index and nullity — and what kind of fact each is.
 
-Dense ``numpy.linalg.eigh`` on ``landscape.hessian`` for P ≤ ``dense_limit``; otherwise
-Lanczos (``scipy.sparse.linalg.eigsh``, which='SA' / 'LA') on ``landscape.hessian_operator``.
-Every eigenvalue λ with unit vector v comes with the residual r = ‖Hv − λv‖: by the
-Bauer–Fike / Kahan bound for symmetric H there is an eigenvalue of H in [λ − r, λ + r]
-(Parlett, *The Symmetric Eigenvalue Problem*, Thm 4.5.1). For the dense solver the bound
-also carries the backward error P·ε·‖H‖ of ``eigh``.
+Three paths, chosen by P (``tolerances.DENSE_HESSIAN_LIMIT`` and ``BLOCK_LANCZOS_LIMIT``):
 
-An eigenvalue counts as zero when |λ| ≤ ``tolerances.eigenvalue · ‖H‖₂`` (relative to the
-Hessian's norm, see ``tolerances.py``); the index is the number of eigenvalues below
-−tol, the nullity the number within ±tol.
+- **dense, certified** (P ≤ dense limit): ``numpy.linalg.eigh`` on ``landscape.hessian`` for
+  the extreme eigenpairs, and the index and nullity from two inertia counts (Sylvester's law
+  on the LDLᵀ factorisations of H ± τI, :func:`spurious.linalg.certified_counts`). With
+  τ = ``tolerances.eigenvalue · ‖H‖₂`` the counts are #{λ < −τ} and #{−τ ≤ λ < τ}, exact for
+  the computed factorisation and robust to its backward error (reported; τ must exceed it).
+  "PSD" (no eigenvalue below −τ) and "index = k" are then proofs in floating point.
+- **iterative, probabilistic** (P ≤ block limit): block Lanczos from b independent Gaussian
+  starts with full reorthogonalisation and deflation (:func:`spurious.linalg.block_lanczos`).
+  Ritz values interlace: if k Ritz values are below −τ, H has at least k eigenvalues there,
+  so the index is a lower bound ("≥ k"). That nothing lies below θ_min is only probable: by
+  Kuczyński & Woźniakowski (1992) the chance that λ_min < θ_min − e·(θ_max − θ_min)/(1 − e)
+  is at most ``failure_probability`` (reported with e).
+- **iterative, Lanczos (ARPACK)** (larger P, where a block basis would not fit in memory):
+  ``eigsh`` with residual bounds; index a lower bound, no probability statement.
+
+Every eigenvalue λ with unit vector v comes with the residual r = ‖Hv − λv‖: an eigenvalue of
+H lies in [λ − r, λ + r] (Parlett, *The Symmetric Eigenvalue Problem*, Thm 4.5.1); for the
+dense solver the bound also carries the backward error P·ε·‖H‖ of ``eigh``.
 """
 
 from __future__ import annotations
@@ -18,14 +28,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
-from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+from scipy.sparse.linalg import LinearOperator
 
-from ..tolerances import DEFAULT, EPS, Tolerances
+from ..linalg import blas_threads, block_lanczos, certified_counts, extreme_eigenpairs, lanczos_failure_probability
+from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
 
-__all__ = ["Spectrum", "hessian_spectrum", "DENSE_LIMIT", "extreme_eigenvalues", "spectral_density", "hutchinson_trace",
-           "SpectralDensity", "TraceEstimate", "Tridiagonal", "lanczos"]
+__all__ = ["Spectrum", "hessian_spectrum", "DENSE_LIMIT", "BLOCK_LANCZOS_LIMIT", "extreme_eigenvalues",
+           "spectral_density", "hutchinson_trace", "SpectralDensity", "TraceEstimate", "Tridiagonal", "lanczos"]
 
-DENSE_LIMIT = 1500
+DENSE_LIMIT = DENSE_HESSIAN_LIMIT
+BLOCK_LANCZOS_LIMIT = 200_000  # above: P × (steps·b) basis too large; ARPACK Lanczos instead
+TARGET_FAILURE = 1e-6  # the failure probability at which the probabilistic λ_min bound is stated
+
+CERTIFIED = "certified (LDLᵀ inertia)"
+PROBABILISTIC = "probabilistic (block Lanczos)"
+LOWER_BOUND = "lower bound (Lanczos)"
 
 
 @dataclass
@@ -36,12 +53,18 @@ class Spectrum:
         eigenvalue of H lies within ± err of each).
     vec_min, vec_max : unit eigenvectors (P,).
     hess_norm : ‖H‖₂ = max(|λ_min|, |λ_max|).
-    zero_tol : |λ| ≤ zero_tol counts as zero (= tolerances.eigenvalue · hess_norm).
-    index, nullity : counts of eigenvalues < −zero_tol and within ±zero_tol; exact for the
-        dense solver; for Lanczos a lower bound from the ``k`` eigenvalues computed
-        (``index_exact`` says which).
+    zero_tol : τ: |λ| ≤ τ counts as zero (= tolerances.eigenvalue · hess_norm).
+    index, nullity : #{λ < −τ} and #{|λ| ≤ τ}: exact (``kind`` = certified) for the dense path;
+        for the iterative paths the index is a lower bound (interlacing) and the nullity counts
+        the Ritz values within ±τ (no bound).
+    index_exact : True on the certified path.
+    kind : "certified (LDLᵀ inertia)", "probabilistic (block Lanczos)" or "lower bound (Lanczos)".
+    backward_error : bound on the LDLᵀ backward error ‖E‖₂ (certified path; τ exceeds it).
+    failure_probability : (probabilistic path) the probability bound that an eigenvalue lies
+        below ``lam_min_lower``.
+    lam_min_lower : (probabilistic path) θ_min − e·(θ_max − θ_min)/(1 − e).
     null_basis : (P, nullity) orthonormal basis of the numerical null space (dense only).
-    method : "dense eigh" or "lanczos (eigsh)".
+    method : how the numbers were computed.
     """
 
     lam_min: float
@@ -58,16 +81,35 @@ class Spectrum:
     method: str
     eigenvalues: np.ndarray | None = field(default=None, repr=False)
     null_basis: np.ndarray | None = field(default=None, repr=False)
+    kind: str = LOWER_BOUND
+    backward_error: float | None = None
+    failure_probability: float | None = None
+    lam_min_lower: float | None = None
+
+    @property
+    def certified(self) -> bool:
+        return self.kind == CERTIFIED
 
     @property
     def certainly_negative(self) -> bool:
-        """λ_min < −zero_tol even after subtracting its error bound."""
+        """λ_min < −zero_tol even after subtracting its error bound (a direction proves it)."""
         return self.lam_min + self.err_min < -self.zero_tol
 
     @property
     def certainly_psd(self) -> bool:
-        """λ_min ≥ −zero_tol with its error bound taken into account."""
+        """No eigenvalue below −zero_tol: by inertia (certified path), else by λ_min and its bound."""
+        if self.certified:
+            return self.index == 0
         return self.lam_min - self.err_min >= -self.zero_tol
+
+    @property
+    def index_text(self) -> str:
+        """"= k" when certified, "≥ k" otherwise."""
+        return f"{'=' if self.index_exact else '≥'} {self.index}"
+
+    @property
+    def nullity_text(self) -> str:
+        return f"= {self.nullity}" if self.index_exact else f"~ {self.nullity} (Ritz values, no bound)"
 
     def as_dict(self) -> dict:
         return {
@@ -75,6 +117,9 @@ class Spectrum:
             "lambda_max": self.lam_max, "lambda_max_error": self.err_max,
             "hessian_norm": self.hess_norm, "zero_tolerance": self.zero_tol,
             "index": self.index, "nullity": self.nullity, "index_exact": self.index_exact,
+            "index_text": self.index_text, "nullity_text": self.nullity_text,
+            "kind": self.kind, "backward_error": self.backward_error,
+            "failure_probability": self.failure_probability, "lambda_min_lower": self.lam_min_lower,
             "method": self.method,
         }
 
@@ -84,18 +129,36 @@ class Spectrum:
 
         return spectrum_html(self)
 
+    def describe(self) -> str:
+        """One line saying which kind of fact the index and nullity are."""
+        if self.certified:
+            return (f"index {self.index_text}, nullity {self.nullity_text}: {self.kind}, τ = {self.zero_tol:.1e} "
+                    f"> backward error {self.backward_error:.1e}")
+        if self.kind == PROBABILISTIC:
+            return (f"index {self.index_text} (interlacing), nullity {self.nullity_text}: {self.kind}; "
+                    f"P(λ_min < {self.lam_min_lower:.3e}) ≤ {self.failure_probability:.1e}")
+        return f"index {self.index_text} (interlacing), nullity {self.nullity_text}: {self.kind}"
+
 
 def hessian_spectrum(landscape, point, tolerances: Tolerances = DEFAULT, *,
                      dense_limit: int = DENSE_LIMIT, k: int = 6, lanczos_tol: float = 1e-12,
-                     seed: int = 0) -> Spectrum:
+                     seed: int = 0, block: int = 4, max_basis: int = 600) -> Spectrum:
     """The extreme eigenvalues of ∇²Φ at ``point`` with error bounds, index and nullity.
 
-    ``k`` eigenvalues are computed at each end by Lanczos when P > ``dense_limit``.
+    ``k`` eigenvalues are kept at the low end by the iterative paths; ``lanczos_tol`` is the
+    relative residual (‖Hv − θv‖ ≤ tol·‖H‖) at which they stop; ``block`` random starts and at
+    most ``max_basis`` basis vectors for block Lanczos. BLAS threads follow the library policy
+    (:func:`spurious.linalg.blas_threads`).
     """
     theta = landscape.point(point)
-    if landscape.n_params <= dense_limit:
-        return _dense(landscape.hessian(theta), tolerances)
-    return _lanczos(landscape.hessian_operator(theta), tolerances, k, lanczos_tol, seed)
+    P = landscape.n_params
+    with blas_threads():
+        if P <= dense_limit:
+            return _dense(landscape.hessian(theta), tolerances)
+        op = landscape.hessian_operator(theta)
+        if P <= BLOCK_LANCZOS_LIMIT:
+            return _block(op, tolerances, k, lanczos_tol, seed, block, max_basis)
+        return _lanczos(op, tolerances, k, lanczos_tol, seed)
 
 
 def _dense(H: np.ndarray, tolerances: Tolerances) -> Spectrum:
@@ -107,40 +170,62 @@ def _dense(H: np.ndarray, tolerances: Tolerances) -> Spectrum:
     res_max = float(np.linalg.norm(H @ V[:, -1] - lam[-1] * V[:, -1])) + backward
     tol = tolerances.scaled("eigenvalue", hess_norm) if hess_norm > 0 else 0.0
     null = np.abs(lam) <= tol
+    if hess_norm == 0.0:  # H = 0 exactly: every eigenvalue is zero, nothing to factorise
+        return Spectrum(0.0, 0.0, 0.0, 0.0, V[:, 0].copy(), V[:, -1].copy(), 0.0, 0.0, 0, P, True,
+                        "dense eigh + LDLᵀ inertia", eigenvalues=lam, null_basis=V, kind=CERTIFIED,
+                        backward_error=0.0)
+    counts = certified_counts(H, tol)
+    if counts.certified:
+        index, nullity, exact, kind = counts.index, counts.nullity, True, CERTIFIED
+    else:  # τ below the factorisation's backward error: the counts prove nothing; say so
+        index, nullity, exact, kind = int(np.sum(lam < -tol)), int(null.sum()), False, LOWER_BOUND
     return Spectrum(float(lam[0]), float(lam[-1]), res_min, res_max, V[:, 0].copy(), V[:, -1].copy(),
-                    hess_norm, tol, int(np.sum(lam < -tol)), int(null.sum()), True, "dense eigh",
-                    eigenvalues=lam, null_basis=V[:, null])
+                    hess_norm, tol, index, nullity, exact, "dense eigh + LDLᵀ inertia",
+                    eigenvalues=lam, null_basis=V[:, null], kind=kind, backward_error=counts.backward_error)
 
 
-def _extreme(op, which: str, k: int, tol: float, v0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _block(op: LinearOperator, tolerances: Tolerances, k: int, tol: float, seed: int, block: int,
+           max_basis: int) -> Spectrum:
     P = op.shape[0]
-    k = max(1, min(k, P - 2))
-    ncv = min(P - 1, max(4 * k + 1, 20))  # 20 Lanczos vectors: fewer reorthogonalisations at large P
-    try:
-        lam, V = eigsh(op, k=k, which=which, tol=tol, ncv=ncv, v0=v0, maxiter=50 * P)
-    except ArpackNoConvergence as exc:  # keep what converged; the residuals say how good it is
-        lam, V = exc.eigenvalues, exc.eigenvectors
-        if lam.size == 0:
-            raise
-    order = np.argsort(lam)
-    return lam[order], V[:, order]
+    res = block_lanczos(op, block=block, steps=max(2, max_basis // block), seed=seed,
+                        residual_tol=tol, keep_low=k)
+    theta, X, r = res.ritz_values, res.ritz_vectors, res.residuals
+    lam_min, lam_max = float(theta[0]), float(theta[-1])
+    hess_norm = max(abs(lam_min), abs(lam_max))
+    ztol = tolerances.scaled("eigenvalue", hess_norm) if hess_norm > 0 else 0.0
+    low = theta[: min(k, theta.size)]
+    if res.basis_size >= P:  # the basis spans ℝ^P: Rayleigh–Ritz is a full eigendecomposition
+        failure, lower = 0.0, lam_min - float(r[0])
+    else:
+        e = _relative_error_at(TARGET_FAILURE, P, res.steps, res.block)
+        failure = lanczos_failure_probability(P, res.steps, e, res.block)
+        lower = lam_min - e * (lam_max - lam_min) / (1.0 - e) if e < 1.0 else -np.inf
+    return Spectrum(lam_min, lam_max, float(r[0]), float(r[-1]), X[:, 0].copy(), X[:, -1].copy(), hess_norm,
+                    ztol, int(np.sum(theta < -ztol)), int(np.sum(np.abs(low) <= ztol)), False,
+                    f"block Lanczos (b = {res.block}, {res.steps} steps, {res.products} HVPs, "
+                    f"{res.deflated} deflated)", eigenvalues=low, kind=PROBABILISTIC,
+                    failure_probability=failure, lam_min_lower=float(lower))
 
 
-def _lanczos(op, tolerances: Tolerances, k: int, tol: float, seed: int) -> Spectrum:
-    P = op.shape[0]
-    v0 = np.random.default_rng(seed).standard_normal(P)
-    lam_lo, V_lo = _extreme(op, "SA", k, tol, v0)
-    lam_hi, V_hi = _extreme(op, "LA", 1, tol, v0)
+def _relative_error_at(delta: float, dim: int, steps: int, starts: int) -> float:
+    """The e with lanczos_failure_probability(dim, steps, e, starts) = delta (1 when none ≤ 1 works)."""
+    single = delta ** (1.0 / max(1, starts))
+    root = np.log(1.648 * np.sqrt(dim) / single) / max(2 * steps - 1, 1)
+    return float(min(1.0, max(root, 0.0) ** 2))
+
+
+def _lanczos(op: LinearOperator, tolerances: Tolerances, k: int, tol: float, seed: int) -> Spectrum:
+    lam_lo, V_lo, r_lo = extreme_eigenpairs(op, "SA", k, tol, seed)
+    lam_hi, V_hi, r_hi = extreme_eigenpairs(op, "LA", 1, tol, seed)
+    if lam_lo.size == 0 or lam_hi.size == 0:
+        raise np.linalg.LinAlgError("Lanczos (ARPACK) found no converged eigenpair")
     lam_min, lam_max = float(lam_lo[0]), float(lam_hi[-1])
-    v_min, v_max = V_lo[:, 0], V_hi[:, -1]
-    err_min = float(np.linalg.norm(op.matvec(v_min) - lam_min * v_min))
-    err_max = float(np.linalg.norm(op.matvec(v_max) - lam_max * v_max))
     hess_norm = max(abs(lam_min), abs(lam_max))
     ztol = tolerances.scaled("eigenvalue", hess_norm) if hess_norm > 0 else 0.0
     index = int(np.sum(lam_lo < -ztol))
     nullity = int(np.sum(np.abs(lam_lo) <= ztol))
-    return Spectrum(lam_min, lam_max, err_min, err_max, v_min, v_max, hess_norm, ztol, index, nullity,
-                    False, "lanczos (eigsh)", eigenvalues=lam_lo)
+    return Spectrum(lam_min, lam_max, float(r_lo[0]), float(r_hi[-1]), V_lo[:, 0], V_hi[:, -1], hess_norm, ztol,
+                    index, nullity, False, "Lanczos (ARPACK eigsh)", eigenvalues=lam_lo, kind=LOWER_BOUND)
 
 
 # --- Lanczos on one Krylov space: both ends, spectral density, trace --------------------------

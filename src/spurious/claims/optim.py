@@ -16,6 +16,7 @@ constant c ≫ 1). Violations become counterexamples re-verified from disk in 50
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -524,30 +525,55 @@ PGD_EPS = 0.05
 PGD_ALPHA = 1e-3  # a success count below the binomial (n, 1 − δ) quantile at this level refutes
 PGD_SUCCESSES = "ε-SOSP successes"
 PGD_FRESH_RUNS = 60  # the verifier's runs: all failing gives −log₁₀ p = 60 (margin 20 over α = 1e-3)
+PGD_MORE_RUNS = 40  # runs added when the first ones look like a violation (a refutation needs p ≤ α^10)
 PGD_MIN_BUDGET = 1000  # steps: a run that diverges (c ≫ 1) gets the time to overflow
 
 
-def _pgd_runs(L: Landscape, c: float, seeds: list[int], max_factor: int = 20) -> tuple[int, int, int, list[int]]:
-    """(successes, failures, unfinished, steps) of PGD from the exact saddle 0 over ``seeds``.
+@dataclass
+class PGDRuns:
+    """Outcomes of PGD runs from the exact saddle 0: ``successes`` returned an ε-SOSP; ``failures``
+    returned a point that is not one, or diverged (the algorithm's output); ``unfinished`` hit the
+    step budget before the return rule even after a retry with 5× the budget (excluded)."""
 
-    A run that returned a non-ε-SOSP point, or diverged, is a failure (the algorithm's output);
-    a run that hit the step budget before its return rule is unfinished (excluded)."""
+    successes: int = 0
+    failures: int = 0
+    unfinished: int = 0
+    retried: int = 0
+    steps: list[int] = field(default_factory=list)
+
+    @property
+    def settled(self) -> int:
+        return self.successes + self.failures
+
+    def __add__(self, other: PGDRuns) -> PGDRuns:
+        return PGDRuns(self.successes + other.successes, self.failures + other.failures,
+                       self.unfinished + other.unfinished, self.retried + other.retried, self.steps + other.steps)
+
+
+def _pgd_runs(L: Landscape, c: float, seeds: list[int], max_factor: int = 20) -> PGDRuns:
+    """PGD(0, β, ρ, ε, c, δ, Δf) on ``L`` once per seed; a run out of budget is retried with 5× the budget."""
     obj = L.objective
     x0 = np.zeros(L.n_params)
     params = pgd_parameters(L.n_params, obj.beta, obj.rho, PGD_EPS, c, PGD_DELTA, obj.value(x0) - obj.f_star)
-    successes = failures = unfinished = 0
-    steps = []
+    budget = max(max_factor * params.t_thresh_steps, PGD_MIN_BUDGET)
+    out = PGDRuns()
     for s in seeds:
-        res = pgd(L, x0, beta=obj.beta, rho=obj.rho, eps=PGD_EPS, c=c, delta=PGD_DELTA, delta_f=params.delta_f,
-                  max_steps=max(max_factor * params.t_thresh_steps, PGD_MIN_BUDGET), seed=s)
-        steps.append(res.iterations)
+        def run(steps: int, seed: int = s):
+            return pgd(L, x0, beta=obj.beta, rho=obj.rho, eps=PGD_EPS, c=c, delta=PGD_DELTA,
+                       delta_f=params.delta_f, max_steps=steps, seed=seed)
+
+        res = run(budget)
         if res.status == "max-iterations":
-            unfinished += 1
+            out.retried += 1
+            res = run(5 * budget)
+        out.steps.append(res.iterations)
+        if res.status == "max-iterations":
+            out.unfinished += 1
         elif res.status == "converged" and res.info["second_order"]["is_second_order_stationary"]:
-            successes += 1
+            out.successes += 1
         else:
-            failures += 1
-    return successes, failures, unfinished, steps
+            out.failures += 1
+    return out
 
 
 def least_successes(n: int, delta: float = PGD_DELTA, alpha: float = PGD_ALPHA) -> int:
@@ -564,12 +590,20 @@ def _measure_pgd(ev: Evidence, functions, c: float, seed: int, runs: int) -> lis
         x0 = np.zeros(L.n_params)
         plain = gd(L, x0, lr=1.0 / obj.beta, steps=50)
         seeds = [seed + 1000 * i + s for s in range(runs)]
-        ok, bad, unfinished, steps = _pgd_runs(L, c, seeds)
+        runs_out = _pgd_runs(L, c, seeds)
+        if runs_out.settled and runs_out.successes < least_successes(runs_out.settled):
+            # too few successes: gather more evidence before calling it a violation
+            more = [seed + 1000 * i + runs + s for s in range(PGD_MORE_RUNS)]
+            runs_out = runs_out + _pgd_runs(L, c, more)
+            seeds += more
+            ev.retried += 1
+        ok, bad, unfinished, steps = runs_out.successes, runs_out.failures, runs_out.unfinished, runs_out.steps
+        ev.retried += runs_out.retried
         where = f"a={np.round(a, 3).tolist()}, b={np.round(b, 3).tolist()}"
         settled = ok + bad
         row = {"instance": where, "a": a.tolist(), "b": b.tolist(), "beta": obj.beta, "rho": obj.rho, "c": c,
                "plain_gd_moved": float(np.linalg.norm(plain.point - x0)), "lambda_min_at_start": float(-b.max()),
-               "success": ok, "failed": bad, "unfinished": unfinished, "runs": runs,
+               "success": ok, "failed": bad, "unfinished": unfinished, "runs": len(seeds),
                "median_steps": float(np.median(steps)),
                "thm69_scale": pgd_step_bound(L.n_params, obj.beta, obj.value(x0), obj.f_star, PGD_EPS, PGD_DELTA,
                                              obj.value(x0) - obj.f_star)}
@@ -639,7 +673,8 @@ def verify_pgd(problem: dict, arrays: dict[str, Any]) -> Remeasure:
     """Second route: 60 fresh PGD runs (seeds never used by the check) on the rebuilt cosine saddle;
     −log₁₀ of the binomial tail of their success count under probability 1 − δ."""
     L = cosine_saddle_landscape(np.array(problem["a"]), np.array(problem["b"]))
-    ok, bad, _, _ = _pgd_runs(L, float(problem["c"]), [10 ** 6 + s for s in range(PGD_FRESH_RUNS)])
+    fresh = _pgd_runs(L, float(problem["c"]), [10 ** 6 + s for s in range(PGD_FRESH_RUNS)])
+    ok, bad = fresh.successes, fresh.failures
     n = ok + bad
     if n == 0:
         return Remeasure(0.0, -math.log10(PGD_ALPHA), "no fresh run finished")

@@ -19,7 +19,6 @@ the sweep grid; :func:`write_problem` / :func:`read_problem` are the TOML form
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import tomllib
@@ -347,19 +346,10 @@ def build_model(model: ModelSpec):
 
 def build_loss(loss: LossSpec) -> Loss:
     """The loss object: name, reduction (sum | mean | mean-all) and Huber's δ."""
-    cls = LOSSES[loss.name]
-    names = {f.name for f in dataclasses.fields(cls)}
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"reduction": loss.reduction}
     if loss.delta is not None:
         options["delta"] = loss.delta
-    if "reduction" in names:
-        options["reduction"] = loss.reduction
-    elif loss.reduction == "mean-all":
-        raise InputError("loss.reduction", "mean-all is not available in this version of spurious.losses; "
-                         "use sum or mean")
-    else:
-        options["mean"] = loss.reduction == "mean"
-    return cls(**options)
+    return LOSSES[loss.name](**options)
 
 
 def build_data(spec: ProblemSpec, base: Path | None = None) -> Dataset:

@@ -107,3 +107,16 @@ def test_enumerate_counts_first_and_stops_at_the_limit() -> None:
 def test_landscape_refuses_an_absurd_grid(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["landscape", "--widths", "3,3", "--n", "100000", "--out", str(tmp_path / "x")])
     assert res.exit_code != 0 and not (tmp_path / "x").exists()
+
+
+def test_big_classify_reports_progress_on_stderr(monkeypatch, capsys) -> None:
+    import spurious.cli.classify as classify_module
+    from spurious.cli import main
+
+    monkeypatch.setattr(classify_module, "ITERATIVE_FROM", 0)  # every problem counts as big
+    with pytest.raises(SystemExit) as exc:
+        main(["classify", "--widths", "3,4,2", "--analytic", "global", "--json"])
+    captured = capsys.readouterr()
+    assert exc.value.code == 0
+    assert "iterative path" in captured.err and "Hessian-vector products in" in captured.err
+    assert json.loads(captured.out)["label"] == "global minimum"

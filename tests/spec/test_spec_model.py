@@ -67,6 +67,16 @@ def test_reduction_mean_divides_by_samples() -> None:
     assert mean.value(theta) == pytest.approx(total.value(theta) / 40, rel=1e-12)
 
 
+@pytest.mark.parametrize("kind", ["deep-linear", "mlp"])
+def test_reduction_mean_all_divides_by_every_output_entry(kind: str) -> None:
+    model = {"kind": kind, "widths": [3, 2]}
+    total = build_landscape(make_spec(model=model, data={"samples": 40}))
+    every = build_landscape(make_spec(model=model, data={"samples": 40}, loss={"reduction": "mean-all"}))
+    theta = start_point(total, 1)
+    assert every.value(theta) == pytest.approx(total.value(theta) / (40 * 2), rel=1e-12)
+    assert every.min_value is None or every.min_value == pytest.approx(total.min_value / 80, rel=1e-12)
+
+
 def test_data_file_path_is_absolute_in_problem_toml(tmp_path: Path) -> None:
     X = np.arange(12.0).reshape(6, 2)
     np.savez(tmp_path / "d.npz", X=X, Y=X[:, :1] * 2)

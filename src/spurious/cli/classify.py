@@ -8,6 +8,7 @@ critical points with a count first and stops at ``--limit``.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from itertools import combinations
@@ -21,6 +22,7 @@ from ..critical.match import analytic_class
 from ..errors import InputError
 from ..landscape import Landscape
 from ..spec import ProblemSpec, build_landscape, start_point, write_problem
+from ..tolerances import DENSE_HESSIAN_LIMIT
 from .model_file import (
     STATE_SUFFIXES,
     landscape_from,
@@ -31,7 +33,7 @@ from .model_file import (
 )
 from .options import emit_json, json_option, out_option, print_table, problem_options, progress, spec_from_flags, status
 
-ITERATIVE_FROM = 1500  # parameters above which classify uses Lanczos (the classifier's dense limit)
+ITERATIVE_FROM = DENSE_HESSIAN_LIMIT  # parameters above which classify uses Lanczos
 
 
 def load_point(landscape: Landscape, path: Path, argument: str = "--point") -> np.ndarray:
@@ -47,6 +49,54 @@ def load_point(landscape: Landscape, path: Path, argument: str = "--point") -> n
     if point.dtype.kind not in "biuf":
         raise InputError(argument, f"expected numbers, got dtype {point.dtype}")
     return landscape.point(np.ravel(point), argument)
+
+
+class HvpProgress:
+    """A progress line for the iterative path: Hessian-vector products done and time spent.
+
+    On a terminal one line is rewritten in place; otherwise a line is printed every
+    ``every`` seconds (stderr either way, so --json output stays clean).
+    """
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.start = time.perf_counter()
+        self.last = self.start
+        self.every = every
+        self.tty = sys.stderr.isatty()
+        self.count = 0
+
+    def __call__(self, count: int) -> None:
+        self.count = count
+        now = time.perf_counter()
+        if self.tty and now - self.last > 0.2:
+            click.echo(f"\r  {count} Hessian-vector products, {now - self.start:.0f} s", err=True, nl=False)
+            self.last = now
+        elif not self.tty and now - self.last > self.every:
+            status(f"  {count} Hessian-vector products, {now - self.start:.0f} s")
+            self.last = now
+
+    def done(self) -> None:
+        if self.tty:
+            click.echo("", err=True)
+        status(f"  done: {self.count} Hessian-vector products in {time.perf_counter() - self.start:.1f} s")
+
+
+class CountingObjective:
+    """The landscape's objective, counting Hessian-vector products for a progress line (all else delegated)."""
+
+    def __init__(self, inner, report: HvpProgress) -> None:
+        self._inner = inner
+        self.report = report
+        self.hvps = 0
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+    def hvp(self, theta: np.ndarray, V: np.ndarray) -> np.ndarray:
+        out = self._inner.hvp(theta, V)
+        self.hvps += 1 if np.ndim(V) == 1 else int(np.shape(V)[0])
+        self.report(self.hvps)
+        return out
 
 
 def analytic_available(spec: ProblemSpec) -> bool:
@@ -81,9 +131,14 @@ def classify_command(point_path: Path | None, analytic: str | None, as_json: boo
             raise InputError("--analytic", "analytic points are known for deep-linear under the squared loss only")
         predicted = named_point(L, analytic, seed=spec.seed)
         theta = predicted.point
-    if L.n_params > ITERATIVE_FROM and not as_json:
+    if L.n_params > ITERATIVE_FROM:
         status(f"classifying {L.n_params} parameters: Lanczos on Hessian-vector products (iterative path)…")
+        if model_file is None:
+            L.objective = CountingObjective(L.objective, HvpProgress())
     result = classify(L, theta) if model_file is None else classify(L, theta, optimum=None)
+    counted = getattr(L, "objective", None)
+    if isinstance(counted, CountingObjective):
+        counted.report.done()
     if as_json:
         problem = spec.to_dict() if model_file is None else {"model_file": model_file}
         payload = {"problem": problem, "optimum": L.min_value, **result.as_dict()}

@@ -31,7 +31,17 @@ from .model_file import (
     own_point,
     problem_or_model_file,
 )
-from .options import emit_json, json_option, out_option, print_table, problem_options, progress, spec_from_flags, status
+from .options import (
+    CountingObjective,
+    emit_json,
+    json_option,
+    out_option,
+    print_table,
+    problem_options,
+    progress,
+    spec_from_flags,
+    status,
+)
 
 ITERATIVE_FROM = DENSE_HESSIAN_LIMIT  # parameters above which classify uses Lanczos
 
@@ -79,24 +89,6 @@ class HvpProgress:
         if self.tty:
             click.echo("", err=True)
         status(f"  done: {self.count} Hessian-vector products in {time.perf_counter() - self.start:.1f} s")
-
-
-class CountingObjective:
-    """The landscape's objective, counting Hessian-vector products for a progress line (all else delegated)."""
-
-    def __init__(self, inner, report: HvpProgress) -> None:
-        self._inner = inner
-        self.report = report
-        self.hvps = 0
-
-    def __getattr__(self, name: str):
-        return getattr(self._inner, name)
-
-    def hvp(self, theta: np.ndarray, V: np.ndarray) -> np.ndarray:
-        out = self._inner.hvp(theta, V)
-        self.hvps += 1 if np.ndim(V) == 1 else int(np.shape(V)[0])
-        self.report(self.hvps)
-        return out
 
 
 def analytic_available(spec: ProblemSpec) -> bool:

@@ -19,7 +19,7 @@ from ..slices import given_directions, hessian_directions, random_directions, sl
 from ..spec import start_point, write_problem
 from .classify import load_point
 from .model_file import landscape_from, model_file_option, own_point, problem_or_model_file
-from .options import emit_json, json_option, out_option, problem_options, status
+from .options import CountingObjective, emit_json, json_option, out_option, problem_options, progress, status
 
 MAX_GRID_POINTS = 10**6  # evaluations of Φ in one slice
 MAX_SECONDS = 600.0  # estimated wall time of one slice
@@ -127,10 +127,13 @@ def landscape(point_file: Path | None, at: str, directions: str, normalisation: 
         status(f"slicing: {points} evaluations of Φ, about {seconds:.0f} s…")
     D, info = choose_directions(land, center, directions, dims, normalisation, seed)
     info |= {"at": str(point_file) if point_file else ("model weights" if model_file else at), "landscape": repr(land)}
-    if dims == 1:
-        sl = slice_1d(land, center, D[0], span, n_points, info)
-    else:
-        sl = slice_2d(land, center, D[0], D[1], span, n_points, info)
+    with progress("slice", points) as advance:
+        if model_file is None:  # count evaluations of Φ for the bar (a terminal only)
+            land.objective = CountingObjective(land.objective, on_value=lambda: advance(1))
+        if dims == 1:
+            sl = slice_1d(land, center, D[0], span, n_points, info)
+        else:
+            sl = slice_2d(land, center, D[0], D[1], span, n_points, info)
     from ..report.plots import render_specs
 
     out.mkdir(parents=True, exist_ok=True)

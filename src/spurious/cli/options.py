@@ -39,7 +39,7 @@ from ..spec import (
 )
 
 __all__ = ["problem_options", "json_option", "out_option", "spec_from_flags", "FLAG_OF_FIELD", "parse_widths",
-           "print_table", "emit_json", "progress", "pin_blas", "PROBLEM_FLAGS"]
+           "print_table", "emit_json", "progress", "pin_blas", "PROBLEM_FLAGS", "CountingObjective", "status"]
 
 # flag name → (path in the spec, help)
 _FLAGS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -283,6 +283,39 @@ def progress(description: str, total: int | None) -> Iterator[Callable[[int], No
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n=1: bar.advance(task, n)
+
+
+class CountingObjective:
+    """A landscape's objective that reports its work (all else delegated), for progress displays.
+
+    ``report(n)`` is called with the number of Hessian-vector products so far; ``on_value()``
+    after each evaluation of Φ.
+    """
+
+    def __init__(self, inner: Any, report: Callable[[int], None] | None = None,
+                 on_value: Callable[[], None] | None = None) -> None:
+        self._inner = inner
+        self.report = report
+        self.on_value = on_value
+        self.hvps = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def value(self, theta: Any) -> Any:
+        out = self._inner.value(theta)
+        if self.on_value is not None:
+            self.on_value()
+        return out
+
+    def hvp(self, theta: Any, V: Any) -> Any:
+        import numpy as np
+
+        out = self._inner.hvp(theta, V)
+        self.hvps += 1 if np.ndim(V) == 1 else int(np.shape(V)[0])
+        if self.report is not None:
+            self.report(self.hvps)
+        return out
 
 
 def status(message: str) -> None:

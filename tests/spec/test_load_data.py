@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from spurious import InputError, load_data
 
@@ -101,3 +105,25 @@ def test_bad_arguments(tmp_path: Path) -> None:
         with pytest.raises(InputError) as exc:
             call()
         assert exc.value.argument == arg
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@given(st.integers(1, 6), st.integers(1, 3), st.integers(1, 12), st.data())
+def test_every_format_and_layout_gives_the_same_dataset(d: int, k: int, m: int, data) -> None:
+    X = data.draw(arrays(np.float64, (m, d), elements=finite))
+    Y = data.draw(arrays(np.float64, (m, k), elements=finite))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        np.savez(folder / "rows.npz", X=X, Y=Y)
+        np.savez(folder / "cols.npz", X=X.T, Y=Y.T)
+        np.save(folder / "X.npy", X)
+        np.save(folder / "Y.npy", Y)
+        names = [f"x{i}" for i in range(d)] + [f"y{i}" for i in range(k)]
+        pq.write_table(pa.table(dict(zip(names, np.column_stack([X, Y]).T, strict=True))), folder / "t.parquet")
+        loaded = [load_data(folder / "rows.npz"), load_data(folder / "cols.npz", layout="columns"),
+                  load_data(f"{folder / 'X.npy'},{folder / 'Y.npy'}"),
+                  load_data(folder / "t.parquet", target=[f"y{i}" for i in range(k)])]
+    for ds in loaded:
+        np.testing.assert_array_equal(ds.X, X.T)
+        np.testing.assert_array_equal(ds.Y, Y.T)

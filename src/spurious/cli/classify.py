@@ -155,7 +155,8 @@ def classify_command(point_path: Path | None, analytic: str | None, as_json: boo
               help="With --model-file: start 0 at these weights (.pt state_dict or .npy), the others near them.")
 @click.option("--finder", type=click.Choice(sorted(FINDERS)), default="newton-mr", show_default=True)
 @click.option("--starts", type=click.IntRange(min=1), default=10, show_default=True, help="Number of random starts.")
-@click.option("--iterations", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--iterations", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Most iterations per start (Newton-type finders converge in tens; raise it for hard problems).")
 @click.option("--scale", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Std of the random starts (default 1/√fan-in).")
 @out_option("spurious-find")

@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.sparse.linalg import ArpackError, LinearOperator
+from scipy.optimize import minimize_scalar
+from scipy.sparse.linalg import ArpackError, LinearOperator, lsmr
 
 from ..errors import InputError
 from ..linalg import krylov_pinv_solve, minres_solve, spectral_norm
@@ -43,12 +44,12 @@ Step = Callable[["_Oracle", np.ndarray, np.ndarray], tuple[np.ndarray, int]]
 NUMERICAL_FAILURES = (ArithmeticError, np.linalg.LinAlgError, ArpackError, InputError, ValueError)
 
 # Gradient-flat escape (Newton-MR): a stall is ‖∇Φ‖² not halved over STALL_WINDOW iterations
-# (or a failed line search) at a point whose flatness residual is ≤ ESCAPE_FLATNESS; the
-# escape takes ESCAPE_STEPS gradient steps on Φ (Armijo backtracking), at most MAX_ESCAPES times.
+# (or a failed line search) at a point whose flatness residual is ≤ ESCAPE_FLATNESS; see
+# _FinderRun.escape. At most MAX_ESCAPES escapes per run.
 STALL_WINDOW = 25
 ESCAPE_FLATNESS = 1e-2
-ESCAPE_STEPS = 10
 MAX_ESCAPES = 8
+DENSE_LM_LIMIT = 500  # the Levenberg–Marquardt escape solves densely (eigh) up to this many parameters
 
 
 class _Oracle:
@@ -131,6 +132,7 @@ class _FinderRun:
         self.info: dict = {}
         self.recorder = IterateRecorder(record_every)
         self.escapes: list[dict] = []
+        self.switched = False
         self.iteration = 0
         self.f, self.g = self.oracle.value_and_gradient(self.theta)
 
@@ -151,43 +153,73 @@ class _FinderRun:
 
     def stalled_over_window(self) -> bool:
         """‖∇Φ‖² not halved over the last STALL_WINDOW iterations (since the last escape)."""
+        if self.switched:  # Levenberg–Marquardt converges linearly on its way: no window test
+            return False
         since = self.escapes[-1]["iteration"] if self.escapes else 0
         hist = self.log["grad_norm_sq"]
         if self.iteration - since < STALL_WINDOW or len(hist) <= STALL_WINDOW:
             return False
         return hist[-1] > 0.5 * hist[-1 - STALL_WINDOW]
 
-    def escape(self) -> bool:
-        """Leave a gradient-flat region: gradient steps on Φ with Armijo backtracking.
+    def _line_minimise(self, d: np.ndarray, t0: float) -> int:
+        """Move to a minimiser of φ(t) = Φ(θ + t d), t > 0: doubling from t0 to bracket it, then
+        golden-section search on the bracket. Returns the evaluations used (0: no decrease found)."""
+        def phi(t: float) -> float:
+            f = self.oracle.value_and_gradient(self.theta + t * d)[0]
+            return f if np.isfinite(f) else np.inf
 
-        At a gradient-flat point ∇Φ ∈ ker ∇²Φ, so every Newton-type direction and −∇(½‖∇Φ‖²) =
-        −H∇Φ vanish along ∇Φ, while Φ itself still decreases along −∇Φ (the point is not
-        critical): the restart along the gradient-flat direction of Frye et al. (2021, §4).
-        Returns False (nothing done) when the point is not gradient-flat or the budget is spent.
+        t, f_t, used = t0, phi(t0), 1
+        while f_t >= self.f and used < 60:  # shrink until Φ decreases
+            t, used = 0.5 * t, used + 1
+            f_t = phi(t)
+        if f_t >= self.f:
+            return 0
+        lo, hi = 0.0, 2 * t
+        f_hi = phi(hi)
+        used += 1
+        while f_hi < f_t and used < 120:  # grow while Φ keeps decreasing
+            lo, t, f_t = t, hi, f_hi
+            hi = 2 * hi
+            f_hi, used = phi(hi), used + 1
+        best = hi if f_hi < f_t else t  # no bracket within the budget: Φ keeps falling, take the furthest
+        if f_hi >= f_t:
+            res = minimize_scalar(phi, bracket=(lo, t, hi), method="golden", options={"xtol": 1e-4, "maxiter": 60})
+            used += int(res.nfev)
+            best = float(res.x) if np.isfinite(res.fun) and res.fun < f_t else t
+        trial = self.theta + best * d
+        f_new, g_new = self.oracle.value_and_gradient(trial)
+        if _finite(f_new, g_new) and f_new < self.f:
+            self.theta, self.f, self.g = trial, f_new, g_new
+        return used
+
+    def escape(self) -> bool:
+        """Leave a gradient-flat stall (Frye et al. 2021): first switch method, then restart along ∇Φ.
+
+        A stall (a failed line search, or ‖∇Φ‖² not halved in STALL_WINDOW iterations) at a point
+        whose flatness residual ‖H∇Φ‖/(‖H‖‖∇Φ‖) is ≤ ESCAPE_FLATNESS means that ∇Φ lies nearly
+        in ker ∇²Φ: Newton-type steps (H⁺∇Φ) are dominated by near-null directions. The first
+        escape switches the direction to Levenberg–Marquardt with μ = ‖∇Φ‖² (Yamashita &
+        Fukushima 2001: quadratic convergence under a local error bound, with no nonsingularity
+        assumption — the degenerate critical sets of deep linear nets). Later ones minimise Φ
+        along −∇Φ (the gradient-flat direction, along which Φ still decreases), at most
+        MAX_ESCAPES times. Returns False (nothing done) at a point that is not nearly flat.
         """
         if len(self.escapes) >= MAX_ESCAPES or self.gsq == 0:
             return False
         flat = _flatness(self.oracle, self.theta, self.g, self.tolerances)
         if not flat["residual"] <= ESCAPE_FLATNESS:
             return False
-        alpha = 1.0 / max(flat["hessian_norm"], 1e-300)
-        f_start, taken = self.f, 0
-        for _ in range(ESCAPE_STEPS):
-            gsq = self.gsq
-            for _halving in range(60):
-                trial = self.theta - alpha * self.g
-                f_new, g_new = self.oracle.value_and_gradient(trial)
-                if _finite(f_new, g_new) and f_new <= self.f - 1e-4 * alpha * gsq:
-                    self.theta, self.f, self.g = trial, f_new, g_new
-                    taken += 1
-                    alpha *= 2.0
-                    break
-                alpha *= 0.5
-            else:
-                break
-        self.escapes.append({"iteration": self.iteration, "flatness": flat["residual"], "gradient_steps": taken,
+        f_start = self.f
+        if not self.switched:
+            self.switched = True
+            self.escapes.append({"iteration": self.iteration, "flatness": flat["residual"],
+                                 "action": "switch to Levenberg–Marquardt, μ = ‖∇Φ‖²"})
+            return True
+        used = self._line_minimise(-self.g, 1.0 / max(flat["hessian_norm"], 1e-300))
+        self.escapes.append({"iteration": self.iteration, "flatness": flat["residual"],
+                             "action": "minimise Φ along −∇Φ", "evaluations": used,
                              "loss_before": f_start, "loss_after": self.f})
-        return taken > 0
+        return self.f < f_start
 
 
 def _run(landscape, x0: object, direction: Step, method: str, *, max_iterations: int, gtol: float | None,
@@ -243,7 +275,7 @@ def _iterate(run: _FinderRun, direction: Step, *, max_iterations: int, gtol: flo
             return "max-iterations", f"‖∇Φ‖ = {gn:.3e} > gtol = {tol:.1e} after {it} iterations"
         if escape and run.stalled_over_window() and run.escape():
             continue
-        p, inner = direction(oracle, run.theta, run.g)
+        p, inner = (_yamashita_fukushima if run.switched else direction)(oracle, run.theta, run.g)
         Hg = oracle.hvp(run.theta, run.g)
         if not _finite(p, Hg):
             return "diverged", f"non-finite search direction at iteration {it}"
@@ -258,7 +290,8 @@ def _iterate(run: _FinderRun, direction: Step, *, max_iterations: int, gtol: flo
             while alpha >= min_step:
                 trial = run.theta + alpha * p
                 f_new, g_new = oracle.value_and_gradient(trial)
-                if _finite(f_new, g_new) and _sq(g_new) <= gsq + 2 * rho * alpha * slope:
+                gsq_new = _sq(g_new)
+                if _finite(f_new, g_new) and gsq_new <= gsq + 2 * rho * alpha * slope and gsq_new < gsq:
                     accepted = True
                     break
                 alpha *= 0.5
@@ -273,6 +306,22 @@ def _iterate(run: _FinderRun, direction: Step, *, max_iterations: int, gtol: flo
             return "stalled", f"∇²Φ∇Φ = 0 at iteration {it}: no descent direction of ‖∇Φ‖²"
         return "stalled", f"line search on ‖∇Φ‖² found no decrease down to step {min_step:g} at iteration {it}"
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _yamashita_fukushima(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
+    """p = argmin ‖Hp + g‖² + μ‖p‖² = −(H² + μI)⁻¹Hg with μ = ‖g‖² (Yamashita & Fukushima 2001).
+
+    Dense (H from P batched HVPs, then ``eigh``: p = −V diag(λ/(λ² + μ)) Vᵀg) for
+    P ≤ DENSE_LM_LIMIT, where it is cheap and exact; LSMR with damp = ‖g‖ above.
+    """
+    mu = _sq(g)
+    if g.size <= DENSE_LM_LIMIT:
+        H = oracle.hvp(theta, np.eye(g.size))
+        lam, V = np.linalg.eigh(0.5 * (H + H.T))
+        return -V @ (lam / (lam * lam + mu) * (V.T @ g)), g.size
+    out = lsmr(oracle.operator(theta), -g, damp=float(np.linalg.norm(g)), atol=1e-12, btol=1e-12,
+               maxiter=2 * g.size)
+    return out[0], int(out[2])
 
 
 def minres_shifted(op: LinearOperator, rhs: np.ndarray, shift: float, rtol: float,

@@ -27,7 +27,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -39,7 +39,7 @@ from .tolerances import EPS
 
 __all__ = ["Inertia", "inertia", "certified_counts", "extreme_eigenpairs", "spectral_norm",
            "block_lanczos", "BlockLanczosResult", "lanczos_failure_probability", "minres_solve",
-           "krylov_pinv_solve", "blas_threads", "blas_thread_count", "free_cores"]
+           "krylov_pinv_solve", "blas_threads", "blas_thread_count", "free_cores", "chain_hessian_squared"]
 
 # Kuczyński–Woźniakowski: P(relative error of the Lanczos estimate > e) ≤ KW_CONSTANT √P exp(−√e (2k−1)).
 KW_CONSTANT = 1.648
@@ -276,7 +276,8 @@ def lanczos_failure_probability(dim: int, steps: int, relative_error: float, sta
 
 def block_lanczos(op: LinearOperator, *, block: int = 4, steps: int = 40, seed: int = 0,
                   deflation_tol: float = 1e-10, residual_tol: float = 0.0, min_steps: int = 20,
-                  keep_low: int = 1, check_every: int = 5, memory_floats: float = 5e7) -> BlockLanczosResult:
+                  keep_low: int = 1, check_every: int = 5, memory_floats: float = 5e7,
+                  progress: Callable[[str], None] | None = None) -> BlockLanczosResult:
     """Block Lanczos with full reorthogonalisation (twice) and deflation; Rayleigh–Ritz on the basis.
 
     Start: b Gaussian vectors (seeded), orthonormalised. Each step multiplies the newest block
@@ -304,6 +305,8 @@ def block_lanczos(op: LinearOperator, *, block: int = 4, steps: int = 40, seed: 
         HV = np.hstack([HV, W])
         taken += 1
         scale = max(scale, float(np.linalg.norm(W, 2)) if W.size else 0.0)
+        if progress is not None:
+            progress(f"block Lanczos: step {taken}/{steps}, {products} HVPs, basis {V.shape[1]} of ≤ {max_vectors}")
         done = taken >= steps or V.shape[1] >= min(P, max_vectors - b)
         if not done and taken >= min_steps and residual_tol > 0 and taken % check_every == 0:
             done = _extremes_converged(V, HV, residual_tol * max(scale, 1e-300))
@@ -341,6 +344,55 @@ def _extremes_converged(V: np.ndarray, HV: np.ndarray, tol: float) -> bool:
     ends = S[:, [0, -1]]
     R = HV @ ends - (V @ ends) * theta[[0, -1]]
     return bool(np.all(np.linalg.norm(R, axis=0) <= tol))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dense Hessian of a chain (deep linear) model from Kronecker products
+
+
+def chain_hessian_squared(F: list[np.ndarray], C: np.ndarray, G: np.ndarray, factor: float) -> np.ndarray:
+    """∇²Φ of Φ(W_1, …, W_N) = ℓ(F_N⋯F_1) with dF_j = dW_j and ∇²ℓ[D] = factor·D·C, block by block.
+
+    Row-major vectorisation, vec(A X B) = (A ⊗ Bᵀ) vec(X); with P_i = F_i⋯F_1, S_i = F_N⋯F_i
+    (empty products = I) and G = ∇ℓ(F_N⋯F_1) (`004_…` §6.2.5, Gauss–Newton plus cross terms):
+
+    - Gauss–Newton block (j, k): factor·(S_{j+1}ᵀ S_{k+1}) ⊗ (P_{j−1} C P_{k−1}ᵀ);
+    - cross block (l, i), i < l: entry [(a, c), (e, b)] = A[a, b]·M[c, e] with
+      A = S_{l+1}ᵀ G P_{i−1}ᵀ and M = F_{l−1}⋯F_{i+1} (⟨G, S_{l+1} Δ_l M Δ_i P_{i−1}⟩).
+
+    Cost: O(N² P·max d) flops for the Kronecker blocks instead of P Hessian–vector products.
+    F : factors, F[j] of shape (d_{j+1}, d_j).  C : (d_0, d_0) symmetric.  G : (d_N, d_0).
+    Returns the (P, P) symmetric Hessian.
+    """
+    N = len(F)
+    dims = [F[0].shape[1]] + [f.shape[0] for f in F]
+    prefix = [np.eye(dims[0])]
+    for f in F:
+        prefix.append(f @ prefix[-1])
+    suffix = [np.eye(dims[N])]
+    for f in reversed(F):
+        suffix.append(suffix[-1] @ f)
+    suffix = suffix[::-1]  # suffix[j] = F_{N-1}⋯F_j (0-indexed), suffix[N] = I
+    sizes = [f.size for f in F]
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    H = np.empty((offsets[-1], offsets[-1]))
+    for j in range(N):
+        Sj, Pj = suffix[j + 1], prefix[j]
+        PjC = C @ Pj.T  # (d_0, d_j)
+        for k in range(j, N):
+            Sk, Pk = suffix[k + 1], prefix[k]
+            block = factor * np.kron(Sj.T @ Sk, (Pk @ PjC).T)
+            if k > j:
+                M = np.eye(dims[j + 1])
+                for f in F[j + 1:k]:
+                    M = f @ M  # F_{k-1}⋯F_{j+1}: (d_k, d_{j+1})
+                A = Sk.T @ G @ Pj.T  # (d_{k+1}, d_j)
+                cross = np.einsum("ab,ce->aceb", A, M).reshape(sizes[k], sizes[j])
+                block = block + cross.T
+            H[offsets[j]:offsets[j + 1], offsets[k]:offsets[k + 1]] = block
+            if k > j:
+                H[offsets[k]:offsets[k + 1], offsets[j]:offsets[j + 1]] = block.T
+    return H
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ A label is never guessed: every branch states the evidence it rests on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -145,7 +146,8 @@ def _noise(f: float, landscape) -> float:
 def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
              dense_limit: int = DENSE_HESSIAN_LIMIT, search_descent: bool = True,
              better_value: float | None = None, better_source: str = "a better point exhibited",
-             optimum: Any = FROM_LANDSCAPE, rigorous: bool = False) -> Classification:
+             optimum: Any = FROM_LANDSCAPE, rigorous: bool = False,
+             progress: Callable[[str], None] | None = None) -> Classification:
     """Classify ``point`` (flat vector or list of blocks) on ``landscape``; see the module docstring.
 
     ``rigorous``: also run the interval-arithmetic certificate of :mod:`spurious.critical.rigorous`
@@ -162,6 +164,8 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
     optimal loss); a point (its loss is taken as the optimum); or ``None``: no optimum is known,
     and a certified strict local minimum is labelled "local minimum" (global status unknown)
     instead of inconclusive.
+
+    ``progress``: receives one line per block-Lanczos step on the iterative path (large P).
 
     Raises :class:`~spurious.errors.InputError` for a point with NaN/Inf or the wrong shape.
     """
@@ -194,7 +198,7 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
         return Classification("inconclusive", "loss or gradient is not finite at this point", **base)
     if gnorm > gtol:
         return Classification("not critical", f"‖∇Φ‖ = {gnorm:.3e} > {gtol:.1e}", **base)
-    spec = hessian_spectrum(landscape, theta, tolerances, dense_limit=dense_limit)
+    spec = hessian_spectrum(landscape, theta, tolerances, dense_limit=dense_limit, progress=progress)
     base["spectrum"] = spec
     if spec.certainly_negative:
         return _strict_saddle(landscape, theta, f, spec, base)

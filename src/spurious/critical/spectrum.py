@@ -1,6 +1,6 @@
 """Extreme Hessian eigenvalues with error bounds, index and nullity — and what kind of fact each is.
 
-Three paths, chosen by P (``tolerances.DENSE_HESSIAN_LIMIT`` and ``BLOCK_LANCZOS_LIMIT``):
+Two paths, chosen by P (``tolerances.DENSE_HESSIAN_LIMIT``), and a third on request:
 
 - **dense, certified** (P ≤ dense limit): ``numpy.linalg.eigh`` on ``landscape.hessian`` for
   the extreme eigenpairs, and the index and nullity from two inertia counts (Sylvester's law
@@ -8,13 +8,13 @@ Three paths, chosen by P (``tolerances.DENSE_HESSIAN_LIMIT`` and ``BLOCK_LANCZOS
   τ = ``tolerances.eigenvalue · ‖H‖₂`` the counts are #{λ < −τ} and #{−τ ≤ λ < τ}, exact for
   the computed factorisation and robust to its backward error (reported; τ must exceed it).
   "PSD" (no eigenvalue below −τ) and "index = k" are then proofs in floating point.
-- **iterative, probabilistic** (P ≤ block limit): block Lanczos from b independent Gaussian
+- **iterative, probabilistic** (P > dense limit): block Lanczos from b independent Gaussian
   starts with full reorthogonalisation and deflation (:func:`spurious.linalg.block_lanczos`).
   Ritz values interlace: if k Ritz values are below −τ, H has at least k eigenvalues there,
   so the index is a lower bound ("≥ k"). That nothing lies below θ_min is only probable: by
   Kuczyński & Woźniakowski (1992) the chance that λ_min < θ_min − e·(θ_max − θ_min)/(1 − e)
   is at most ``failure_probability`` (reported with e).
-- **iterative, Lanczos (ARPACK)** (larger P, where a block basis would not fit in memory):
+- **iterative, Lanczos (ARPACK)** (``_lanczos``, kept for comparisons in the benchmarks):
   ``eigsh`` with residual bounds; index a lower bound, no probability statement.
 
 Every eigenvalue λ with unit vector v comes with the residual r = ‖Hv − λv‖: an eigenvalue of
@@ -24,20 +24,27 @@ dense solver the bound also carries the backward error P·ε·‖H‖ of ``eigh`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.linalg import eigh_tridiagonal
 from scipy.sparse.linalg import LinearOperator
 
-from ..linalg import blas_threads, block_lanczos, certified_counts, extreme_eigenpairs, lanczos_failure_probability
+from ..linalg import (
+    blas_threads,
+    block_lanczos,
+    certified_counts,
+    chain_hessian_squared,
+    extreme_eigenpairs,
+    lanczos_failure_probability,
+)
 from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
 
-__all__ = ["Spectrum", "hessian_spectrum", "DENSE_LIMIT", "BLOCK_LANCZOS_LIMIT", "extreme_eigenvalues",
+__all__ = ["Spectrum", "hessian_spectrum", "dense_hessian", "DENSE_LIMIT", "extreme_eigenvalues",
            "spectral_density", "hutchinson_trace", "SpectralDensity", "TraceEstimate", "Tridiagonal", "lanczos"]
 
 DENSE_LIMIT = DENSE_HESSIAN_LIMIT
-BLOCK_LANCZOS_LIMIT = 200_000  # above: P × (steps·b) basis too large; ARPACK Lanczos instead
 TARGET_FAILURE = 1e-6  # the failure probability at which the probabilistic λ_min bound is stated
 
 CERTIFIED = "certified (LDLᵀ inertia)"
@@ -63,6 +70,7 @@ class Spectrum:
     failure_probability : (probabilistic path) the probability bound that an eigenvalue lies
         below ``lam_min_lower``.
     lam_min_lower : (probabilistic path) θ_min − e·(θ_max − θ_min)/(1 − e).
+    certified_tau : the τ at which the inertia counts were taken (certified path).
     null_basis : (P, nullity) orthonormal basis of the numerical null space (dense only).
     method : how the numbers were computed.
     """
@@ -85,10 +93,12 @@ class Spectrum:
     backward_error: float | None = None
     failure_probability: float | None = None
     lam_min_lower: float | None = None
+    certified_tau: float | None = None
 
     @property
     def certified(self) -> bool:
-        return self.kind == CERTIFIED
+        """The inertia certificate holds, and for this very τ (it is void once zero_tol changes)."""
+        return self.kind == CERTIFIED and self.certified_tau == self.zero_tol
 
     @property
     def certainly_negative(self) -> bool:
@@ -142,23 +152,38 @@ class Spectrum:
 
 def hessian_spectrum(landscape, point, tolerances: Tolerances = DEFAULT, *,
                      dense_limit: int = DENSE_LIMIT, k: int = 6, lanczos_tol: float = 1e-12,
-                     seed: int = 0, block: int = 4, max_basis: int = 600) -> Spectrum:
+                     seed: int = 0, block: int = 4, max_basis: int = 600,
+                     progress: Callable[[str], None] | None = None) -> Spectrum:
     """The extreme eigenvalues of ∇²Φ at ``point`` with error bounds, index and nullity.
 
     ``k`` eigenvalues are kept at the low end by the iterative paths; ``lanczos_tol`` is the
     relative residual (‖Hv − θv‖ ≤ tol·‖H‖) at which they stop; ``block`` random starts and at
-    most ``max_basis`` basis vectors for block Lanczos. BLAS threads follow the library policy
-    (:func:`spurious.linalg.blas_threads`).
+    most ``max_basis`` basis vectors for block Lanczos (fewer when P × basis would exceed 5e7
+    numbers: at P ≈ 10⁶, about 50). ``progress`` gets one line per block step. BLAS threads
+    follow the library policy (:func:`spurious.linalg.blas_threads`).
     """
     theta = landscape.point(point)
     P = landscape.n_params
     with blas_threads():
         if P <= dense_limit:
-            return _dense(landscape.hessian(theta), tolerances)
+            return _dense(dense_hessian(landscape, theta), tolerances)
         op = landscape.hessian_operator(theta)
-        if P <= BLOCK_LANCZOS_LIMIT:
-            return _block(op, tolerances, k, lanczos_tol, seed, block, max_basis)
-        return _lanczos(op, tolerances, k, lanczos_tol, seed)
+        return _block(op, tolerances, k, lanczos_tol, seed, block, max_basis, progress)
+
+
+def dense_hessian(landscape, theta: np.ndarray) -> np.ndarray:
+    """∇²Φ(θ) as a dense (P, P) array: block by block from Kronecker products for a chain model
+    under the squared loss (:func:`spurious.linalg.chain_hessian_squared`), else from P HVPs."""
+    from ..losses import SquaredFromStats
+    from ..models.base import prefix_products
+
+    obj = getattr(landscape, "objective", None)
+    model, ell = getattr(obj, "model", None), getattr(obj, "ell", None)
+    if isinstance(ell, SquaredFromStats) and hasattr(model, "factors") and getattr(obj, "layout", None) is model:
+        F = [np.asarray(f) for f in model.factors(theta)]
+        if all(f.shape == s for f, s in zip(F, model.shapes, strict=False)) and len(F) == len(model.shapes):
+            return chain_hessian_squared(F, ell.stats.XXt, ell.gradient(prefix_products(F)[-1]), ell.factor)
+    return landscape.hessian(theta)
 
 
 def _dense(H: np.ndarray, tolerances: Tolerances) -> Spectrum:
@@ -173,7 +198,7 @@ def _dense(H: np.ndarray, tolerances: Tolerances) -> Spectrum:
     if hess_norm == 0.0:  # H = 0 exactly: every eigenvalue is zero, nothing to factorise
         return Spectrum(0.0, 0.0, 0.0, 0.0, V[:, 0].copy(), V[:, -1].copy(), 0.0, 0.0, 0, P, True,
                         "dense eigh + LDLᵀ inertia", eigenvalues=lam, null_basis=V, kind=CERTIFIED,
-                        backward_error=0.0)
+                        backward_error=0.0, certified_tau=0.0)
     counts = certified_counts(H, tol)
     if counts.certified:
         index, nullity, exact, kind = counts.index, counts.nullity, True, CERTIFIED
@@ -181,14 +206,15 @@ def _dense(H: np.ndarray, tolerances: Tolerances) -> Spectrum:
         index, nullity, exact, kind = int(np.sum(lam < -tol)), int(null.sum()), False, LOWER_BOUND
     return Spectrum(float(lam[0]), float(lam[-1]), res_min, res_max, V[:, 0].copy(), V[:, -1].copy(),
                     hess_norm, tol, index, nullity, exact, "dense eigh + LDLᵀ inertia",
-                    eigenvalues=lam, null_basis=V[:, null], kind=kind, backward_error=counts.backward_error)
+                    eigenvalues=lam, null_basis=V[:, null], kind=kind, backward_error=counts.backward_error,
+                    certified_tau=tol)
 
 
 def _block(op: LinearOperator, tolerances: Tolerances, k: int, tol: float, seed: int, block: int,
-           max_basis: int) -> Spectrum:
+           max_basis: int, progress: Callable[[str], None] | None = None) -> Spectrum:
     P = op.shape[0]
     res = block_lanczos(op, block=block, steps=max(2, max_basis // block), seed=seed,
-                        residual_tol=tol, keep_low=k)
+                        residual_tol=tol, keep_low=k, progress=progress)
     theta, X, r = res.ritz_values, res.ritz_vectors, res.residuals
     lam_min, lam_max = float(theta[0]), float(theta[-1])
     hess_norm = max(abs(lam_min), abs(lam_max))

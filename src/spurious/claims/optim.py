@@ -371,8 +371,8 @@ def check_gd_rate(ctx: CheckContext) -> Outcome:
                   "failures": ev.failures[:5], "excluded": ev.excluded},
         instances=rows, tally=ev.tally(), closest_call=ev.closest(), counterexamples=ev.counterexamples,
         control=Control(instance=ctl["instance"], violated="η ≤ 1/β", status=bad.status(),
-                        figure=f"worst shortfall of the decrease {ctl['worst_decrease_shortfall']:.3g} "
-                               f"(status {ctl['status']})"),
+                        figure=f"a step fell short of (η/2)‖∇f‖² by {ctl['worst_relative_shortfall']:.3g}× it "
+                               f"(the loss grew; run status {ctl['status']})"),
         series={"margins": ev.margins(GD_STEPS, "below"), "plots": [
             {"plot": "lines", "title": f"GD on {rows[-1]['instance']}: loss",
              "x": list(range(len(series["loss"]))), "y": {"f(w_t) − f*": [max(v - rows[-1]["f_star"], 1e-300)

@@ -3,7 +3,10 @@
 The series convention
 ---------------------
 A check's ``Outcome.series`` is a JSON-able dict. It is drawn when it holds one *plot
-spec*, or a list of them under the key ``"plots"``; an empty dict means "no figure".
+spec*, or a list of them under the key ``"plots"``; an empty dict means "no figure". The key
+``"margins"`` (measured vs threshold per instance) is drawn by :mod:`spurious.report.figures`,
+which also picks a figure for a claim whose series is empty. Every figure uses the report's style
+(:mod:`spurious.report.style`): short tick labels, legends under the axes, shared label colours.
 A plot spec is a dict with:
 
 ``plot``    "lines" (default) | "scatter" | "bars" | "hist" | "contour"
@@ -41,7 +44,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .style import COMPACT, FIG_WIDTH, colour_for, new_figure, short_label, styled, to_png, wrapped_label
 
-__all__ = ["PlotError", "plot_specs", "render_series", "render_specs"]
+__all__ = ["PlotError", "plot_specs", "render_series", "render_specs", "compact_ticks", "legend_below"]
 
 SPEC_KEYS = frozenset({"plot", "x", "y", "z"})
 KINDS = ("lines", "scatter", "bars", "hist", "contour")
@@ -293,6 +296,3 @@ def _reference_lines(ax, spec: Mapping[str, Any]) -> None:
         v = float(value)
         if math.isfinite(v) and not (spec.get("logx") and v <= 0):
             ax.axvline(v, color="gray", linestyle=":", linewidth=1, label=str(name))
-
-
-__all__ += ["compact_ticks", "legend_below"]

@@ -197,3 +197,14 @@ def test_blas_policy_rejects_a_bad_setting(capsys, monkeypatch) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["enumerate", "--widths", "2,2"])
     assert exc.value.code == 2 and "SPURIOUS_BLAS_THREADS" in capsys.readouterr().err
+
+
+def test_blas_policy_pins_the_threads(monkeypatch) -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from spurious.cli.options import pin_blas
+
+    monkeypatch.setenv("SPURIOUS_BLAS_THREADS", "1")
+    with threadpool_limits(limits=None):  # restore the session's setting afterwards
+        assert pin_blas() == 1
+        assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")

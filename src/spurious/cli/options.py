@@ -323,15 +323,23 @@ def status(message: str) -> None:
     click.echo(message, err=True)
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS tells, else os.cpu_count())."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def pin_blas() -> int:
-    """The one BLAS-threads policy: ``SPURIOUS_BLAS_THREADS`` if set, else one thread per 2 cores, at most 4.
+    """The one BLAS-threads policy: ``SPURIOUS_BLAS_THREADS`` if set, else one thread per 2 usable cores, at most 4.
 
     Small dense problems on a loaded machine lose far more to oversubscription than they gain from
     threads (`DESIGN.md`, Numerics); returns the number of threads chosen.
     """
     text = os.environ.get("SPURIOUS_BLAS_THREADS")
     try:
-        threads = int(text) if text else max(1, min(4, (os.cpu_count() or 1) // 2))
+        threads = int(text) if text else max(1, min(4, usable_cores() // 2))
     except ValueError:
         raise InputError("SPURIOUS_BLAS_THREADS", f"expected a positive integer, got {text!r}") from None
     if threads < 1:

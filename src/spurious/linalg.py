@@ -294,52 +294,49 @@ def block_lanczos(op: LinearOperator, *, block: int = 4, steps: int = 40, seed: 
     P = op.shape[0]
     b = max(1, min(block, P))
     rng = np.random.default_rng(seed)
-    Q, _ = np.linalg.qr(rng.standard_normal((P, b)))
-    V, HV = Q, np.zeros((P, 0))
+    cap = int(min(P, max(2 * b, memory_floats // max(P, 1)), b * (steps + 1)))
+    V, HV, T = np.empty((P, cap)), np.empty((P, cap)), np.zeros((cap, cap))
+    V[:, :b] = np.linalg.qr(rng.standard_normal((P, b)))[0]
+    lo, n = 0, b  # V[:, lo:n] is the newest block, not yet multiplied
     products, deflated, scale, taken = 0, 0, 0.0, 0
-    max_vectors = max(2 * b, int(memory_floats // max(P, 1)))
-    newest = Q
     while True:
-        W = op.matmat(newest)
-        products += newest.shape[1]
-        HV = np.hstack([HV, W])
+        W = op.matmat(V[:, lo:n])  # one batched HVP for the block
+        HV[:, lo:n] = W
+        T[:n, lo:n] = V[:, :n].T @ W  # T = VᵀHV, grown by one block column (and row)
+        T[lo:n, :lo] = T[:lo, lo:n].T
+        products += n - lo
         taken += 1
         scale = max(scale, float(np.linalg.norm(W, 2)) if W.size else 0.0)
         if progress is not None:
-            progress(f"block Lanczos: step {taken}/{steps}, {products} HVPs, basis {V.shape[1]} of ≤ {max_vectors}")
-        done = taken >= steps or V.shape[1] >= min(P, max_vectors - b)
+            progress(f"block Lanczos: step {taken}/{steps}, {products} HVPs, basis {n} of ≤ {cap}")
+        done = taken >= steps or n + 1 > cap
         if not done and taken >= min_steps and residual_tol > 0 and taken % check_every == 0:
-            done = _extremes_converged(V, HV, residual_tol * max(scale, 1e-300))
+            done = _extremes_converged(V[:, :n], HV[:, :n], T[:n, :n], residual_tol * max(scale, 1e-300))
         if done:
             break
         for _ in range(2):
-            W = W - V @ (V.T @ W)
+            W = W - V[:, :n] @ (V[:, :n].T @ W)
         U, sv, _ = np.linalg.svd(W, full_matrices=False)
         keep = sv > deflation_tol * max(scale, 1e-300)
         deflated += int(np.sum(~keep))
         if not np.any(keep):
             break
-        newest = U[:, keep]
+        new = U[:, keep][:, : cap - n]
         for _ in range(2):
-            newest = newest - V @ (V.T @ newest)
-        newest, _ = np.linalg.qr(newest)
-        V = np.hstack([V, newest])
-    if HV.shape[1] < V.shape[1]:  # the last block was added but not multiplied
-        W = op.matmat(V[:, HV.shape[1]:])
-        products += W.shape[1]
-        HV = np.hstack([HV, W])
-    T = V.T @ HV
-    theta, S = np.linalg.eigh(0.5 * (T + T.T))
+            new = new - V[:, :n] @ (V[:, :n].T @ new)
+        new, _ = np.linalg.qr(new)
+        lo, n = n, n + new.shape[1]
+        V[:, lo:n] = new
+    theta, S = np.linalg.eigh(0.5 * (T[:n, :n] + T[:n, :n].T))
     cols = list(range(min(keep_low, theta.size)))
     if theta.size - 1 not in cols:
         cols.append(theta.size - 1)
-    X = V @ S[:, cols]
-    R = HV @ S[:, cols] - X * theta[cols]
-    return BlockLanczosResult(theta, X, np.linalg.norm(R, axis=0), taken, b, products, deflated, V.shape[1])
+    X = V[:, :n] @ S[:, cols]
+    R = HV[:, :n] @ S[:, cols] - X * theta[cols]
+    return BlockLanczosResult(theta, X, np.linalg.norm(R, axis=0), taken, b, products, deflated, n)
 
 
-def _extremes_converged(V: np.ndarray, HV: np.ndarray, tol: float) -> bool:
-    T = V.T @ HV
+def _extremes_converged(V: np.ndarray, HV: np.ndarray, T: np.ndarray, tol: float) -> bool:
     theta, S = np.linalg.eigh(0.5 * (T + T.T))
     ends = S[:, [0, -1]]
     R = HV @ ends - (V @ ends) * theta[[0, -1]]

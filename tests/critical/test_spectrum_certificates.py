@@ -100,3 +100,16 @@ def test_failure_probability_shrinks_with_steps_and_starts():
     one = lanczos_failure_probability(10_000, 50, 1e-2, 1)
     assert lanczos_failure_probability(10_000, 100, 1e-2, 1) < one
     assert lanczos_failure_probability(10_000, 50, 1e-2, 4) == one**4
+
+
+def test_dense_hessian_from_kronecker_products_matches_hvp_assembly():
+    from spurious.critical.spectrum import dense_hessian
+    from spurious.models.resnet import LinearResNet
+
+    cases = [Landscape(DeepLinear(w), SquaredLoss(mean=True), gaussian_teacher(w[0], w[-1], 30, seed=2))
+             for w in [(3, 2, 4), (3, 2, 4, 5), (4, 3, 2, 3, 4)]]
+    cases.append(Landscape(LinearResNet(3, 3), SquaredLoss(), gaussian_teacher(3, 3, 20, seed=1)))
+    for L in cases:
+        theta = L.model.random_point(5)
+        H = L.hessian(theta)
+        assert np.abs(dense_hessian(L, theta) - H).max() <= 1e3 * np.finfo(float).eps * np.abs(H).max()

@@ -152,7 +152,8 @@ def classify_command(point_path: Path | None, analytic: str | None, as_json: boo
 @problem_options
 @model_file_option
 @click.option("--point", "point_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="With --model-file: start 0 at these weights (.pt state_dict or .npy), the others near them.")
+              help="Start 0 at this point (.npy; with --model-file also a .pt state_dict), the others near it "
+                   "(e.g. final.npy of train). Default: random starts.")
 @click.option("--finder", type=click.Choice(sorted(FINDERS)), default="newton-mr", show_default=True)
 @click.option("--starts", type=click.IntRange(min=1), default=10, show_default=True, help="Number of random starts.")
 @click.option("--iterations", type=click.IntRange(min=1), default=200, show_default=True,
@@ -171,9 +172,10 @@ def find_command(finder: str, starts: int, iterations: int, scale: float | None,
     spec, seed = problem_or_model_file(flags, model_file)
     L = landscape_from(spec, model_file)
     eig = sigma_eigensystem(L) if model_file is None and analytic_available(spec) else None
-    if point_path is not None and model_file is None:
-        raise InputError("--point", "find starts at --point only with --model-file (built-in models: random starts)")
-    base = None if model_file is None else (load_point(L, point_path) if point_path is not None else own_point(L))
+    if point_path is not None:
+        base = load_point(L, point_path)
+    else:
+        base = None if model_file is None else own_point(L)
     run = FINDERS[finder]
     columns = ("start", "status", "loss", "index", "label", "analytic class", "seconds")
     if not as_json:
@@ -224,8 +226,8 @@ FIND_WIDTHS = (5, 14, 16, 5, 22, 24, 7)
 
 
 def near(base: np.ndarray, k: int, seed: int, scale: float | None) -> np.ndarray:
-    """Start k of a model-file run: the given weights (k = 0), else them plus seeded Gaussian noise of
-    std ``scale`` (default 1e-2 · RMS of the weights)."""
+    """Start k of a run from a given point: the point itself (k = 0), else it plus seeded Gaussian noise of
+    std ``scale`` (default 1e-2 · RMS of the point)."""
     if k == 0:
         return base.copy()
     std = scale if scale is not None else 1e-2 * float(np.sqrt(np.mean(base**2)) or 1.0)

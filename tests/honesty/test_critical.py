@@ -15,6 +15,7 @@ import pytest
 import spurious.losses as losses_module
 import spurious.models.chain as chain_module
 from spurious.claims import CheckContext, run_claims
+from spurious.tolerances import DEFAULT
 
 pytestmark = pytest.mark.honesty
 
@@ -43,12 +44,15 @@ def test_k_kawaguchi_classifier_skips_higher_order_test(monkeypatch):
     assert _status("K-KAWAGUCHI") != "holds"
 
 
-def test_l_depth2_strict_eigenvalue_tolerance_inflated_1e6(monkeypatch):
+def test_l_depth2_strict_eigenvalue_tolerance_inflated_1e8(monkeypatch):
+    """τ = 1e-8·‖H‖ read as 1e0·‖H‖ (a relative tolerance used as absolute on a unit-scale Hessian):
+    every eigenvalue counts as zero. (At 1e6× the saddles here still clear τ by 6×: the check is
+    robust to that, so the fault must be large enough to hide them.)"""
     original = classify_module.hessian_spectrum
 
-    def inflated(*args, **kwargs):
-        spectrum = original(*args, **kwargs)
-        return dataclasses.replace(spectrum, zero_tol=1e6 * spectrum.zero_tol)
+    def inflated(landscape, theta, tolerances=DEFAULT, **kwargs):
+        loose = dataclasses.replace(tolerances, eigenvalue=1e8 * tolerances.eigenvalue)
+        return original(landscape, theta, loose, **kwargs)
 
     monkeypatch.setattr(classify_module, "hessian_spectrum", inflated)
     assert _status("L-DEPTH2-STRICT") != "holds"

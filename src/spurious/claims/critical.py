@@ -61,6 +61,8 @@ class TiltedDoubleWell(Loss):
     tilt: float = 0.3
     name: str = "tilted double well"
     convex: bool = False
+    mean: bool = False
+    reduction: str | None = None
 
     def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:
         r = Z - Y

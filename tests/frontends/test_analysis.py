@@ -109,3 +109,23 @@ def test_filter_normalised_slices_written_as_png_and_data(tmp_path):
     two = slice_2d(land, theta, D[0], D[1], span=0.5, n=5, info=info)
     _, png2 = two.write(tmp_path / "plane")
     assert png2.stat().st_size > 0 and two.values[2, 2] == pytest.approx(land.value(theta))
+
+
+def test_optimiser_and_finders_accept_a_torch_landscape():
+    from spurious.optim import gd
+
+    net, X, Y = net_and_data()
+    land = from_torch(net, torch.nn.MSELoss(), (X, Y))
+    run = gd(land, land.theta0, lr=0.1, steps=50, record_every=10)
+    assert run.status != "diverged" and run.loss < land.value(land.theta0)
+
+
+def test_missing_torch_is_one_line_with_the_install_command(monkeypatch):
+    import sys
+
+    from spurious import MissingDependencyError
+    from spurious.frontends.torch import import_torch
+
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'spurious\[torch\]'"):
+        import_torch()

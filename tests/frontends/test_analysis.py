@@ -112,12 +112,17 @@ def test_filter_normalised_slices_written_as_png_and_data(tmp_path):
 
 
 def test_optimiser_and_finders_accept_a_torch_landscape():
-    from spurious.optim import gd
+    from spurious.optim import gd, sgd
 
     net, X, Y = net_and_data()
     land = from_torch(net, torch.nn.MSELoss(), (X, Y))
     run = gd(land, land.theta0, lr=0.1, steps=50, record_every=10)
     assert run.status != "diverged" and run.loss < land.value(land.theta0)
+    stochastic = sgd(land, land.theta0, lr=0.05, steps=200, batch_size=8, seed=0)
+    assert stochastic.status != "diverged" and stochastic.loss < land.value(land.theta0)
+    everything = np.arange(X.shape[0])  # a batch of all samples: the full gradient (mean loss)
+    assert np.allclose(land.objective.minibatch_gradient(land.theta0, everything), land.gradient(land.theta0),
+                       rtol=REL, atol=0)
 
 
 def test_missing_torch_is_one_line_with_the_install_command(monkeypatch):

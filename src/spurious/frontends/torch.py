@@ -225,6 +225,7 @@ class TorchObjective:
         self.hvp_mode = hvp_mode
         self.hvp_count = 0
         self._graph: tuple[np.ndarray, Any, list[Any]] | None = None
+        self._samples: tuple[Any, Any] | None = None
 
     # --- torch plumbing -------------------------------------------------------------------
     def _tensor(self, theta: np.ndarray) -> Any:
@@ -336,6 +337,27 @@ class TorchObjective:
 
     def min_value(self) -> None:
         return None
+
+    # --- samples, for SGD ----------------------------------------------------------------------
+    @property
+    def n_samples(self) -> int:
+        """m, the number of samples over all batches."""
+        return self.m
+
+    def minibatch_gradient(self, theta: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Mean over the samples ``idx`` (indices into the concatenated batches) of the per-sample
+        gradients: ∇ loss_fn on those samples, divided by |idx| when loss_fn sums (as
+        :func:`spurious.optim.sgd.minibatch_gradient` does for the built-in losses)."""
+        torch = self.torch
+        if self._samples is None:
+            self._samples = (torch.cat([b.X for b in self.batches]), torch.cat([b.Y for b in self.batches]))
+        index = torch.as_tensor(np.asarray(idx, dtype=np.int64))
+        X, Y = self._samples[0][index], self._samples[1][index]
+        flat = self._tensor(theta).clone().requires_grad_(True)
+        loss = self.loss_fn(torch.func.functional_call(self.model, self.params_of(flat), (X,)), Y)
+        (g,) = torch.autograd.grad(loss, flat, allow_unused=True)
+        g = torch.zeros_like(flat) if g is None else g
+        return (g / len(index) if self.reduction == "sum" else g).numpy().copy()
 
     # --- conversions ----------------------------------------------------------------------
     def state_dict(self, theta: np.ndarray) -> dict[str, Any]:

@@ -39,7 +39,13 @@ __all__ = ["run", "minibatch_gradient"]
 
 
 def minibatch_gradient(landscape: Landscape, w: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Mean over the samples ``idx`` of the per-sample gradients ∇E_l(w), flat (P,)."""
+    """Mean over the samples ``idx`` of the per-sample gradients ∇E_l(w), flat (P,).
+
+    An objective that holds its own samples (a torch model: ``from_torch``) provides
+    ``minibatch_gradient(w, idx)`` itself."""
+    own = getattr(landscape.objective, "minibatch_gradient", None)
+    if callable(own):
+        return own(w, idx)
     data = landscape.data
     X, Y = data.X[:, idx], data.Y[:, idx]
     model, loss = landscape.model, landscape.loss
@@ -49,10 +55,14 @@ def minibatch_gradient(landscape: Landscape, w: np.ndarray, idx: np.ndarray) -> 
     return grad / b if not getattr(loss, "mean", False) else grad
 
 
-def _check_sampled(landscape: Landscape) -> Dataset:
+def _check_sampled(landscape: Landscape) -> int:
+    """The number of samples SGD draws from."""
+    own = getattr(landscape.objective, "n_samples", None)
+    if own is not None and callable(getattr(landscape.objective, "minibatch_gradient", None)):
+        return int(own)
     if not isinstance(landscape.data, Dataset) or landscape.loss is None:
         raise InputError("landscape", "SGD needs a landscape built on a Dataset (samples to draw)")
-    return landscape.data
+    return landscape.data.m
 
 
 def run(landscape: Landscape, x0: object, lr: float = 0.01, steps: int = 1000, *,
@@ -71,11 +81,10 @@ def run(landscape: Landscape, x0: object, lr: float = 0.01, steps: int = 1000, *
     non-finite value. ``Result.message`` says which rule fired.
     """
     landscape = check_landscape(landscape)
-    data = _check_sampled(landscape)
+    n = _check_sampled(landscape)
     w = landscape.point(x0, "x0").copy()
     lr = check_lr(lr)
     steps = check_steps(steps)
-    n = data.m
     if isinstance(batch_size, bool) or int(batch_size) != batch_size or not (1 <= batch_size <= n):
         raise InputError("batch_size", f"expected an integer in [1, {n}], got {batch_size!r}")
     b = int(batch_size)

@@ -87,6 +87,12 @@ def test_control_that_does_not_flip_voids_the_verdict(monkeypatch, tmp_path):
     assert any("could not have failed" in n for n in v.notes)
 
 
+def test_a_check_without_a_control_is_error(monkeypatch, tmp_path):
+    v = _run(monkeypatch, tmp_path, Outcome(status="holds", figure="x", tolerance="t"))
+    assert v.status == Status.ERROR
+    assert any("no negative control" in n for n in v.notes)
+
+
 def test_too_many_unconverged_is_inconclusive(monkeypatch, tmp_path):
     out = Outcome(status="holds", figure="x", tolerance="t", control=_control(),
                   tally=Tally(tried=10, converged=7, unconverged=3))

@@ -45,6 +45,10 @@ from .registry import CheckContext, ClosestCall, Control, Corrected, Outcome, St
 
 SADDLES = ("strict saddle", "non-strict saddle")
 UNSETTLED = ("inconclusive", "not critical")
+#: The quantities whose margins the report draws (``series["margins"]``).
+NEG_CURVATURE = "−λ_min (error bound subtracted)"
+GAP = "Φ − Φ*"
+GAP_REACHED = "Φ − Φ* at a minimum reached"
 #: Relative gradient a counterexample is polished to before it is re-measured.
 POLISH_GTOL = 1e-12
 
@@ -365,7 +369,7 @@ def check_baldi_hornik(ctx: CheckContext) -> Outcome:
         evidence={"failures": ev.failures[:10], "excluded": ev.excluded[:5]},
         instances=[{"widths": str(w)} for w in cases],
         tally=ev.tally(), closest_call=ev.closest(), control=control, counterexamples=ev.counterexamples,
-        series={"plots": [
+        series={"margins": ev.margins("loss rel. err vs formula", "below"), "plots": [
             {"plot": "scatter", "title": f"critical points of the 2-layer net {cases[0]}: loss vs index",
              "x": [lo for lo, _ in scatter["enumerated"]] + [lo for lo, _ in scatter["found"]],
              "y": {"Baldi–Hornik Γ (enumerated)": [ix for _, ix in scatter["enumerated"]]
@@ -412,7 +416,7 @@ def _measure_minima(ev: Evidence, claim_id: str, L: Landscape, starts: list[np.n
         if cl.label == "spurious local minimum":
             ev.violation(row, _label_counterexample(claim_id, L, theta, cl, where))
         elif cl.label == "global minimum" and cl.gap is not None:
-            ev.calls.append(ClosestCall.below(where, "Φ − Φ* at a minimum reached", abs(cl.gap), cl.gap_tol))
+            ev.calls.append(ClosestCall.below(where, GAP_REACHED, abs(cl.gap), cl.gap_tol))
     return settled
 
 
@@ -536,7 +540,8 @@ def check_kawaguchi(ctx: CheckContext) -> Outcome:
                              "failures": ev.failures[:10], "excluded": ev.excluded[:10]},
                    instances=ev.rows, tally=ev.tally(), closest_call=ev.closest(),
                    control=_double_well_control("K-KAWAGUCHI", (1, 1, 1, 1), "ℓ convex (here a double well)"),
-                   counterexamples=ev.counterexamples, series={"plots": plots})
+                   counterexamples=ev.counterexamples,
+                   series={"margins": ev.margins(GAP_REACHED, "below"), "plots": plots})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -585,7 +590,7 @@ def _measure_strict(ev: Evidence, claim_id: str, points: list[tuple[Landscape, n
         if cl.label == "strict saddle":
             n_strict += 1
             s = cl.spectrum
-            ev.calls.append(ClosestCall.above(name, "−λ_min (error bound subtracted)", -s.lam_min - s.err_min,
+            ev.calls.append(ClosestCall.above(name, NEG_CURVATURE, -s.lam_min - s.err_min,
                                               s.zero_tol))
             curv = _depth2_direction_curvature(L, theta) if L.model.depth == 2 else None
             row["proof direction curvature"] = curv
@@ -628,7 +633,7 @@ def check_depth2_strict(ctx: CheckContext) -> Outcome:
                              "proof direction curvature (max, per unit ‖Δ‖²)": max(curvs) if curvs else None,
                              "proof direction found at": f"{len(curvs)}/{n_strict} strict saddles"},
                    instances=ev.rows, tally=ev.tally(), closest_call=cc, control=_depth2_control(ctx),
-                   counterexamples=ev.counterexamples)
+                   counterexamples=ev.counterexamples, series={"margins": ev.margins(NEG_CURVATURE, "above")})
 
 
 def _depth2_control(ctx: CheckContext) -> Control:
@@ -656,6 +661,15 @@ def _no_bad_min_instances(ctx: CheckContext) -> list[tuple[str, Landscape]]:
     ]
 
 
+def _first_margins(ev: Evidence, *quantities: str) -> dict[str, Any]:
+    """``series["margins"]`` for the first of ``quantities`` with a recorded call (the deciding one)."""
+    kinds = {NEG_CURVATURE: "above", GAP: "below", GAP_REACHED: "below"}
+    for q in quantities:
+        if any(c.quantity == q for c in ev.calls):
+            return ev.margins(q, kinds[q])
+    return ev.margins(quantities[0], kinds[quantities[0]])
+
+
 def _minima_outcome(ev: Evidence, what: str, tolerance: str, control: Control) -> Outcome:
     labels = Counter(r["label"] for r in ev.rows)
     status = ev.status()
@@ -665,7 +679,8 @@ def _minima_outcome(ev: Evidence, what: str, tolerance: str, control: Control) -
                            else "a run ended at a certified spurious local minimum"),
                    evidence={"labels": dict(labels), "failures": ev.failures, "excluded": ev.excluded[:5]},
                    instances=ev.rows, tally=ev.tally(), closest_call=ev.closest(), control=control,
-                   counterexamples=ev.counterexamples)
+                   counterexamples=ev.counterexamples,
+                   series={"margins": _first_margins(ev, GAP_REACHED, GAP, NEG_CURVATURE)})
 
 
 @claim("L-NO-BAD-MIN", control="tilted double-well loss ((z−y)²−1)² + 0.3(z−y) (ℓ non-convex) on the scalar "
@@ -719,10 +734,10 @@ def _measure_no_spurious(ev: Evidence, claim_id: str, L: Landscape, points: list
             ev.violation(row, _label_counterexample(claim_id, L, theta, cl, where))
         elif cl.label == "strict saddle":
             s = cl.spectrum
-            ev.calls.append(ClosestCall.above(where, "−λ_min (error bound subtracted)", -s.lam_min - s.err_min,
+            ev.calls.append(ClosestCall.above(where, NEG_CURVATURE, -s.lam_min - s.err_min,
                                               s.zero_tol))
         elif cl.label == "global minimum" and cl.gap is not None:
-            ev.calls.append(ClosestCall.below(where, "Φ − Φ*", abs(cl.gap), cl.gap_tol))
+            ev.calls.append(ClosestCall.below(where, GAP, abs(cl.gap), cl.gap_tol))
 
 
 @claim("D-FULLRANK", control="the same classification on the minima reached on a tilted double-well scalar net "
@@ -754,7 +769,7 @@ def check_fullrank(ctx: CheckContext) -> Outcome:
                                    violated="ℓ convex (a spurious minimum exists; it has full rank)",
                                    status=control_ev.status(),
                                    figure=", ".join(r["label"] for r in control_ev.rows)),
-                   counterexamples=ev.counterexamples)
+                   counterexamples=ev.counterexamples, series={"margins": _first_margins(ev, NEG_CURVATURE, GAP)})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -873,6 +888,7 @@ def check_crit_claim(ctx: CheckContext) -> Outcome:
                         violated="the claim's hypothesis is strengthened to the corrected one, so the check must "
                                  "say holds", status=fixed_status, figure=fixed_figure),
         counterexamples=ev.counterexamples,
+        series={"margins": ev.margins("‖E‖/max(1,‖R‖) at a critical point", "above")},
         corrected=Corrected(statement="at a critical point with A₁ and A₃ invertible (Σ ≻ 0), "
                                       "A₃ᵀEΣA₁ᵀ = 0 forces E = 0: every such critical point is global",
                             status=fixed_status, figure=fixed_figure))

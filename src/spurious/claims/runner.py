@@ -37,7 +37,7 @@ from .registry import (
 )
 
 #: Controls are required of every claim (issue 11, item 3); a claim without one is *error*.
-REQUIRE_CONTROL = False
+REQUIRE_CONTROL = True
 
 
 def run_claim(entry: Entry, ctx: CheckContext, artifacts: Path | None = None) -> Verdict:

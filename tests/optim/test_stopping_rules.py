@@ -58,3 +58,14 @@ def test_pgd_message_names_the_return_rule():
               record_every=100)
     assert res.status == "converged" and "return rule" in res.message
     assert res.iterates is not None and res.iterates.shape[1] == 2
+
+
+def test_pgd_stop_at_eps_returns_the_first_second_order_stationary_iterate():
+    L = quadratic_landscape(np.diag([1.0, 2.0]))  # convex: every ε-stationary point is ε-SOSP
+    kw = dict(beta=2.0, rho=1.0, eps=1e-3, delta_f=5.0, max_steps=200_000, seed=0)
+    plain = pgd(L, np.array([1.0, 1.0]), **kw)
+    early = pgd(L, np.array([1.0, 1.0]), stop_at_eps=True, **kw)
+    assert early.status == "converged" and "ε-second-order stationary" in early.message
+    assert early.iterations < plain.iterations
+    assert early.info["second_order"]["is_second_order_stationary"]
+    assert early.info["perturbation_steps"] == []

@@ -61,7 +61,8 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
         delta: float = 0.1, delta_f: float, max_steps: int = 100_000, seed: int = 0,
         certify: bool = True, log_every: int = 1, lambda_every: int = 0,
         critical_points: Sequence[object] | None = None,
-        progress: Callable[[int], None] | None = None, record_every: int = 0) -> Result:
+        progress: Callable[[int], None] | None = None, record_every: int = 0,
+        stop_at_eps: bool = False) -> Result:
     """Run PGD(x0, β, ρ, ε, c, δ, Δf) of `004_…` §6.2.3 (see the module docstring).
 
     ``info`` holds the constants (``params``), the perturbation steps, the step at which the
@@ -80,6 +81,7 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
     warnings: list[str] = []
     status: Status = "max-iterations"
     returned: np.ndarray | None = None
+    early = False
     objective = landscape.objective
     recorder = IterateRecorder(record_every)
     evaluations = [0]
@@ -102,6 +104,11 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
         gn = float(np.linalg.norm(g))
         traj.record(t, w, f, gn)
         recorder.record(t, w)
+        # optional: stop at the first iterate found ε-second-order stationary (checked where 4.1 would perturb)
+        if stop_at_eps and gn <= params.g_thresh and t - t_noise > t_thresh and \
+                certify_second_order(landscape, w, params.eps, params.rho)["is_second_order_stationary"]:
+            returned, status, early = w.copy(), "converged", True
+            break
         # 4.1: perturb when the gradient is small and no perturbation is recent
         if gn <= params.g_thresh and t - t_noise > t_thresh:
             w_tilde, f_tilde, t_noise = w.copy(), f, t
@@ -139,11 +146,13 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
     info: dict[str, object] = {
         "params": params.to_dict(), "t_thresh_steps": t_thresh, "perturbation_steps": perturbations,
         "returned_at_step": t if returned is not None else None,
-        "returned_point_from_step": t_noise if returned is not None else None,
+        "returned_point_from_step": (t if early else t_noise) if returned is not None else None,
     }
     message = {
-        "converged": f"return rule 4.2 fired at step {t}: f fell by less than f_thresh in t_thresh = "
-                     f"{t_thresh} steps after the perturbation at step {t_noise}; w̃ returned",
+        "converged": (f"ε-second-order stationary at step {t} (‖∇f‖ ≤ g_thresh and λ_min ≥ −√(ρε)): "
+                      "stopped before perturbing (stop_at_eps)") if early else
+                     (f"return rule 4.2 fired at step {t}: f fell by less than f_thresh in t_thresh = "
+                      f"{t_thresh} steps after the perturbation at step {t_noise}; w̃ returned"),
         "max-iterations": f"max_steps = {max_steps} reached before the return rule fired",
         "diverged": warnings[-1] if warnings else "non-finite value",
     }[status]

@@ -45,6 +45,7 @@ __all__ = ["Spectrum", "hessian_spectrum", "dense_hessian", "DENSE_LIMIT", "extr
            "spectral_density", "hutchinson_trace", "SpectralDensity", "TraceEstimate", "Tridiagonal", "lanczos"]
 
 DENSE_LIMIT = DENSE_HESSIAN_LIMIT
+MEMORY_FLOATS = 5e7  # block Lanczos basis cap (P × basis numbers; ≈ 400 MB, twice with H·basis)
 TARGET_FAILURE = 1e-6  # the failure probability at which the probabilistic λ_min bound is stated
 
 CERTIFIED = "certified (LDLᵀ inertia)"
@@ -159,7 +160,8 @@ def hessian_spectrum(landscape, point, tolerances: Tolerances = DEFAULT, *,
     ``k`` eigenvalues are kept at the low end by the iterative paths; ``lanczos_tol`` is the
     relative residual (‖Hv − θv‖ ≤ tol·‖H‖) at which they stop; ``block`` random starts and at
     most ``max_basis`` basis vectors for block Lanczos (fewer when P × basis would exceed 5e7
-    numbers: at P ≈ 10⁶, about 50). ``progress`` gets one line per block step. BLAS threads
+    numbers: at P ≈ 10⁶, about 50; with fewer than 100 block steps the block is one vector, a
+    higher Krylov degree for the same HVPs). ``progress`` gets one line per step. BLAS threads
     follow the library policy (:func:`spurious.linalg.blas_threads`).
     """
     theta = landscape.point(point)
@@ -213,7 +215,10 @@ def _dense(H: np.ndarray, tolerances: Tolerances) -> Spectrum:
 def _block(op: LinearOperator, tolerances: Tolerances, k: int, tol: float, seed: int, block: int,
            max_basis: int, progress: Callable[[str], None] | None = None) -> Spectrum:
     P = op.shape[0]
-    res = block_lanczos(op, block=block, steps=max(2, max_basis // block), seed=seed,
+    capacity = min(max_basis, int(MEMORY_FLOATS // max(P, 1)))
+    if capacity < 100 * block:  # too few block steps to pay: a single start reaches a higher Krylov degree
+        block = 1
+    res = block_lanczos(op, block=block, steps=max(2, capacity // block), seed=seed, memory_floats=MEMORY_FLOATS,
                         residual_tol=tol, keep_low=k, progress=progress)
     theta, X, r = res.ritz_values, res.ritz_vectors, res.residuals
     lam_min, lam_max = float(theta[0]), float(theta[-1])

@@ -156,7 +156,7 @@ def chain_hvp(
         term = D[k] if P[k] is None else D[k] @ P[k]
         dP.append(term if isinstance(dP[k], int) else F[k] @ dP[k] + term)
     dS: list[np.ndarray | int] = [0] * (N + 1)
-    for k in range(N - 1, -1, -1):
+    for k in range(N - 1, 0, -1):  # dS[0] is never used below
         term = D[k] if S[k + 1] is None else S[k + 1] @ D[k]
         dS[k] = term if isinstance(dS[k + 1], int) else dS[k + 1] @ F[k] + term
     dG = hess_action(dP[N])

@@ -22,6 +22,7 @@ Run:  python benchmarks/bench_spectrum_scale.py [--sizes 22,71,224,707] [--threa
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -92,6 +93,8 @@ def main() -> None:
     parser.add_argument("--skip-classify", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.threads is not None:  # the library's policy reads it inside hessian_spectrum too
+        os.environ["SPURIOUS_BLAS_THREADS"] = str(args.threads)
     rows = []
     with blas_threads(args.threads) as threads:
         print(f"BLAS threads: {threads}")

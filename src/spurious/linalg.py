@@ -295,14 +295,15 @@ def block_lanczos(op: LinearOperator, *, block: int = 4, steps: int = 40, seed: 
     b = max(1, min(block, P))
     rng = np.random.default_rng(seed)
     cap = int(min(P, max(2 * b, memory_floats // max(P, 1)), b * (steps + 1)))
-    V, HV, T = np.empty((P, cap)), np.empty((P, cap)), np.zeros((cap, cap))
-    V[:, :b] = np.linalg.qr(rng.standard_normal((P, b)))[0]
-    lo, n = 0, b  # V[:, lo:n] is the newest block, not yet multiplied
+    # basis and H·basis stored as rows: every product below reads contiguous memory
+    V, HV, T = np.empty((cap, P)), np.empty((cap, P)), np.zeros((cap, cap))
+    V[:b] = np.linalg.qr(rng.standard_normal((P, b)))[0].T
+    lo, n = 0, b  # V[lo:n] is the newest block, not yet multiplied
     products, deflated, scale, taken = 0, 0, 0.0, 0
     while True:
-        W = op.matmat(V[:, lo:n])  # one batched HVP for the block
-        HV[:, lo:n] = W
-        T[:n, lo:n] = V[:, :n].T @ W  # T = VᵀHV, grown by one block column (and row)
+        W = np.ascontiguousarray(op.matmat(V[lo:n].T).T)  # one batched HVP for the block, (k, P)
+        HV[lo:n] = W
+        T[:n, lo:n] = V[:n] @ W.T  # T = VᵀHV, grown by one block column (and row)
         T[lo:n, :lo] = T[:lo, lo:n].T
         products += n - lo
         taken += 1
@@ -311,36 +312,37 @@ def block_lanczos(op: LinearOperator, *, block: int = 4, steps: int = 40, seed: 
             progress(f"block Lanczos: step {taken}/{steps}, {products} HVPs, basis {n} of ≤ {cap}")
         done = taken >= steps or n + 1 > cap
         if not done and taken >= min_steps and residual_tol > 0 and taken % check_every == 0:
-            done = _extremes_converged(V[:, :n], HV[:, :n], T[:n, :n], residual_tol * max(scale, 1e-300))
+            done = _extremes_converged(V[:n], HV[:n], T[:n, :n], residual_tol * max(scale, 1e-300))
         if done:
             break
         for _ in range(2):
-            W = W - V[:, :n] @ (V[:, :n].T @ W)
-        U, sv, _ = np.linalg.svd(W, full_matrices=False)
+            W = W - (W @ V[:n].T) @ V[:n]
+        _, sv, rows = np.linalg.svd(W, full_matrices=False)
         keep = sv > deflation_tol * max(scale, 1e-300)
         deflated += int(np.sum(~keep))
         if not np.any(keep):
             break
-        new = U[:, keep][:, : cap - n]
+        new = rows[keep][: cap - n]
         for _ in range(2):
-            new = new - V[:, :n] @ (V[:, :n].T @ new)
-        new, _ = np.linalg.qr(new)
-        lo, n = n, n + new.shape[1]
-        V[:, lo:n] = new
+            new = new - (new @ V[:n].T) @ V[:n]
+        new = np.linalg.qr(new.T)[0].T
+        lo, n = n, n + new.shape[0]
+        V[lo:n] = new
     theta, S = np.linalg.eigh(0.5 * (T[:n, :n] + T[:n, :n].T))
     cols = list(range(min(keep_low, theta.size)))
     if theta.size - 1 not in cols:
         cols.append(theta.size - 1)
-    X = V[:, :n] @ S[:, cols]
-    R = HV[:, :n] @ S[:, cols] - X * theta[cols]
+    X = (S[:, cols].T @ V[:n]).T
+    R = (S[:, cols].T @ HV[:n]).T - X * theta[cols]
     return BlockLanczosResult(theta, X, np.linalg.norm(R, axis=0), taken, b, products, deflated, n)
 
 
 def _extremes_converged(V: np.ndarray, HV: np.ndarray, T: np.ndarray, tol: float) -> bool:
+    """Both extreme Ritz pairs of the row-stored basis V (n, P) have residual ≤ tol."""
     theta, S = np.linalg.eigh(0.5 * (T + T.T))
-    ends = S[:, [0, -1]]
-    R = HV @ ends - (V @ ends) * theta[[0, -1]]
-    return bool(np.all(np.linalg.norm(R, axis=0) <= tol))
+    ends = S[:, [0, -1]].T
+    R = ends @ HV - (ends @ V) * theta[[0, -1], None]
+    return bool(np.all(np.linalg.norm(R, axis=1) <= tol))
 
 
 # ---------------------------------------------------------------------------------------------

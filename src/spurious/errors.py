@@ -72,3 +72,21 @@ def require_positive(value: object, argument: str, what: str = "number") -> floa
     if not np.isfinite(number) or number <= 0:
         raise InputError(argument, f"expected a finite {what} > 0, got {value}")
     return number
+
+
+def require_int(value: object, argument: str, minimum: int = 0) -> int:
+    """Return ``value`` as an int, or raise :class:`InputError` unless it is an integer ≥ ``minimum``
+    (``True``/``False`` are refused: a flag is not a count)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise InputError(argument, f"expected an integer >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise InputError(argument, f"expected an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def require_landscape(value: object, argument: str = "landscape") -> None:
+    """Raise :class:`InputError` unless ``value`` offers a landscape's interface (``point``,
+    ``value_and_gradient``, ``hvp``), e.g. a :class:`~spurious.landscape.Landscape`."""
+    if not all(callable(getattr(value, name, None)) for name in ("point", "value_and_gradient", "hvp")):
+        raise InputError(argument, f"expected a Landscape (e.g. Landscape(DeepLinear(...), SquaredLoss(), data)), "
+                         f"got {type(value).__name__}")

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 import spurious as sp
+from spurious.critical import classify, damped_newton, newton_mr
 from spurious.critical.match import analytic_class
 from spurious.models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower
+from spurious.optim import estimate_beta, gd, sgd
 from spurious.spec import as_spec, build_landscape, make_spec, read_problem, start_point
 from spurious.sweep import parse_config, run_sweep
 
@@ -114,6 +116,15 @@ CASES: list[tuple[str, Callable[[], object], str]] = [
     ("load_data three files", lambda: sp.load_data("a.npy,b.npy,c.npy"), "data"),
     ("read_problem missing", lambda: read_problem("missing.toml"), "--problem"),
     # sweep grids
+    # finders, the classifier and the optimisers
+    ("classify no landscape", lambda: classify(None, np.zeros(P)), "landscape"),
+    ("newton-mr no landscape", lambda: newton_mr(None, np.zeros(P)), "landscape"),
+    ("damped newton no landscape", lambda: damped_newton(None, np.zeros(P)), "landscape"),
+    ("newton-mr iterations True", lambda: newton_mr(L, np.zeros(P), max_iterations=True), "max_iterations"),
+    ("newton-mr iterations 0", lambda: newton_mr(L, np.zeros(P), max_iterations=0), "max_iterations"),
+    ("gd seed -1", lambda: gd(L, np.zeros(P), steps=3, lr=0.1, seed=-1), "seed"),
+    ("sgd seed -1", lambda: sgd(L, np.zeros(P), steps=3, lr=0.1, seed=-1), "seed"),
+    ("estimate_beta samples 0", lambda: estimate_beta(L, np.zeros(P), 1.0, samples=0), "samples"),
     ("grid model", grid(model="transformer"), "grid.model"),
     ("grid width True", grid(widths=[2, True]), "grid.widths"),
     ("grid method", grid(method="adam"), "grid.method"),

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..errors import require_landscape
 from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
 from .rigorous import certify_classification
 from .spectrum import Spectrum, hessian_spectrum
@@ -174,6 +175,7 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
                           better_value=better_value, better_source=better_source, optimum=optimum)
         result.certificate["rigorous"] = certify_classification(landscape, landscape.point(point), result.optimum)
         return result
+    require_landscape(landscape)
     theta = landscape.point(point)
     opt = landscape.optimum if optimum is FROM_LANDSCAPE else given_optimum(landscape, optimum)
     on_kink = getattr(getattr(landscape, "objective", None), "on_kink", None)

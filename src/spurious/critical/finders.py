@@ -28,7 +28,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.sparse.linalg import ArpackError, LinearOperator, lsmr
 
-from ..errors import InputError
+from ..errors import InputError, require_int, require_landscape
 from ..linalg import krylov_pinv_solve, minres_solve, spectral_norm
 from ..optim._trajectory import IterateRecorder
 from ..result import Result, Status
@@ -231,6 +231,8 @@ def _run(landscape, x0: object, direction: Step, method: str, *, max_iterations:
     "diverged", a failed line search as "stalled" (or "gradient-flat" when the point is), any
     numerical exception inside as "stalled" with the exception in the message.
     """
+    require_landscape(landscape)
+    max_iterations = require_int(max_iterations, "max_iterations", 1)
     run = _FinderRun(landscape, x0, method, tolerances, record_every)
     if not _finite(run.f, run.g):
         return run.result("diverged", "non-finite loss or gradient at x0")
@@ -348,6 +350,7 @@ def newton_mr(landscape, x0: object, *, max_iterations: int = 500, gtol: float |
     resume (``info["escapes"]`` lists them); see :meth:`_FinderRun.escape`.
     ``record_every``: keep every k-th iterate in ``Result.iterates`` (0: none).
     """
+    require_landscape(landscape)
     maxiter = inner_maxiter or 2 * landscape.n_params
 
     def direction(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
@@ -366,6 +369,7 @@ def damped_newton(landscape, x0: object, *, damping: float = 1e-3, max_iteration
                   record_every: int = 0, tolerances: Tolerances = DEFAULT) -> Result:
     """Damped Newton: p = −(∇²Φ + γI)⁻¹∇Φ (MINRES; H + γI may be indefinite), backtracking on ‖∇Φ‖²."""
     gamma = float(damping)
+    require_landscape(landscape)
     maxiter = 2 * landscape.n_params
 
     def direction(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:

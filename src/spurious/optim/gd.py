@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ..errors import require_int
 from ..landscape import Landscape
 from ..result import Result, Status
 from ._trajectory import (
@@ -82,6 +83,7 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
     landscape = check_landscape(landscape)
     w = landscape.point(x0, "x0").copy()
     steps = check_steps(steps)
+    seed = require_int(seed, "seed")
     gtol = 0.0 if gtol is None else float(gtol)
     if gtol < 0 or not np.isfinite(gtol):
         check_positive(gtol, "gtol")

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..data import Dataset
-from ..errors import InputError
+from ..errors import InputError, require_int
 from ..landscape import Landscape
 from ..result import Result, Status
 from ._trajectory import (
@@ -91,7 +91,7 @@ def run(landscape: Landscape, x0: object, lr: float = 0.01, steps: int = 1000, *
     eps = None if eps is None else check_positive(eps, "eps")
     recorder = IterateRecorder(record_every)
     full_evaluations = [0]
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(require_int(seed, "seed"))
     traj = Trajectory(landscape, log_every, lambda_every, check_points(critical_points, landscape))
     warnings: list[str] = []
 

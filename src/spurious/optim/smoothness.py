@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ..errors import InputError
+from ..errors import InputError, require_int
 from ..landscape import Landscape
 from ._trajectory import DENSE_LIMIT, check_landscape, check_positive, check_steps, sample_ball
 
@@ -107,7 +107,7 @@ def estimate_beta(landscape: Landscape, center: object, radius: float, samples: 
     landscape = check_landscape(landscape)
     c = landscape.point(center, "center")
     radius = _check_radius(radius)
-    samples = check_steps(samples, "samples")
+    samples = require_int(samples, "samples", 1)
     safety = check_positive(safety, "safety")
     rng = np.random.default_rng(seed)
     pts = _sample_points(c, radius, samples, rng)

@@ -2,11 +2,12 @@
 
 P-SAFRAN-SHAMIR (SS18: Safran & Shamir, ICML 2018, "Spurious Local Minima are Common in Two-Layer
 ReLU Neural Networks", §3–4 and Table 1; isotropy: Arjevani & Field). Measure: the SS18 protocol
-(:mod:`spurious.experiments.safran_shamir`) at k = n = 8 from a small batch of starts, stopped at
-the first bad run; that end point is Newton-polished and certified in ball arithmetic
+(:mod:`spurious.experiments.safran_shamir`) at k = n = 8 from batches of 24 starts (up to
+:data:`MAX_BATCHES`, each with its own seed, until one has a bad run), stopped at the first bad run;
+that end point is Newton-polished and certified in ball arithmetic
 (:mod:`spurious.critical.rigorous`); its isotropy in S_k × S_k is computed
 (:mod:`spurious.symmetry`). Decide: *holds* when a certified spurious minimum (loss interval above
-the global value 0) with isotropy ΔS_{k−1} is found; *refuted* when every run of the batch
+the global value 0) with isotropy ΔS_{k−1} is found; *refuted* when every run of every batch
 finished at the global minimum (the sample has no spurious minimum; the runner turns this into
 *inconclusive* at k = 8, where no saved point could prove it); *inconclusive* otherwise (a bad run
 whose certificate failed, or runs unfinished). The full table (k = 6…20, 1000 runs a row) is the
@@ -28,6 +29,10 @@ from .registry import CheckContext, ClosestCall, Control, Outcome, Status, claim
 
 K_CLAIM = 8
 K_CONTROL = 4
+#: Batches of starts drawn (each with its own seed) before a sample without a bad run is accepted as
+#: such. At k = 8 SS18's rate is 12.6 %: no bad run in 4 × 24 starts has probability 0.874⁹⁶ ≈ 2e-6,
+#: so a seed whose first batch happens to end every run globally is not read as the claim failing.
+MAX_BATCHES = 4
 
 
 def _measure(k: int, starts: int, seed: int, ev: Evidence) -> dict:
@@ -60,6 +65,18 @@ def _measure(k: int, starts: int, seed: int, ev: Evidence) -> dict:
     return out
 
 
+def _measure_until_bad(k: int, starts: int, seed: int, ev: Evidence) -> dict:
+    """:func:`_measure` on up to :data:`MAX_BATCHES` batches of ``starts`` runs (seeds ``seed + 104729·b``),
+    stopping at the first batch with a bad run; the counts add up over the batches drawn."""
+    totals = {"good": 0, "unfinished": 0}
+    for batch in range(MAX_BATCHES):
+        out = _measure(k, starts, seed + 104729 * batch, ev)
+        totals = {key: totals[key] + out[key] for key in totals}
+        if out["bad"]:
+            break
+    return out | totals | {"batches": batch + 1, "starts": starts * (batch + 1)}
+
+
 def _decide(out: dict, k: int) -> Status:
     if out["certified"] and out["isotropy"] == f"ΔS_{k - 1}":
         return Status.HOLDS
@@ -73,11 +90,11 @@ def _decide(out: dict, k: int) -> Status:
 def check_safran_shamir(ctx: CheckContext) -> Outcome:
     starts = 16 if ctx.quick else 24
     ev = Evidence()
-    out = _measure(K_CLAIM, starts, 7919 * ctx.seed + 1, ev)
+    out = _measure_until_bad(K_CLAIM, starts, 7919 * ctx.seed + 1, ev)
     status = _decide(out, K_CLAIM)
     control_ev = Evidence()
-    ctrl = _measure(K_CONTROL, 16, 7919 * ctx.seed + 2, control_ev)
-    control = Control(f"k = n = {K_CONTROL}, 16 GD starts", "k < 6: no spurious minima reported by SS18",
+    ctrl = _measure_until_bad(K_CONTROL, 16, 7919 * ctx.seed + 2, control_ev)
+    control = Control(f"k = n = {K_CONTROL}, {ctrl['starts']} GD starts", "k < 6: no spurious minima reported by SS18",
                       _decide(ctrl, K_CONTROL), f"{ctrl['bad']} bad / {ctrl['good']} global")
     if status is Status.HOLDS:
         c = out["certificate"]
@@ -86,7 +103,7 @@ def check_safran_shamir(ctx: CheckContext) -> Outcome:
                   f"isotropy {out['isotropy']}; sample {out['bad']} bad / {out['good']} global")
         reason = "GD from the SS18 initialisation ended at a rigorously certified spurious local minimum"
     else:
-        figure = f"{out['bad']} bad / {out['good']} global / {out['unfinished']} unfinished of {starts} runs"
+        figure = f"{out['bad']} bad / {out['good']} global / {out['unfinished']} unfinished of {out['starts']} runs"
         reason = ("no certified spurious minimum in this sample of runs" if status is not Status.REFUTED
                   else "every run of this sample ended at the global minimum")
     return Outcome(

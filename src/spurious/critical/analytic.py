@@ -217,7 +217,7 @@ def _baldi_hornik_index(eig: SigmaEigensystem, subset, widths) -> int | None:
 
     The first term counts the rotations of u_i towards a larger u_k (Baldi–Hornik's saddle
     directions); the second the unused hidden units times the unused positive eigen-directions.
-    (Formula fitted to and checked against the dense spectrum in ``tests/test_critical_analytic.py``.)
+    (Formula fitted to and checked against the dense spectrum in ``tests/critical/test_analytic.py``.)
     """
     inside = set(subset)
     pairs = sum(1 for i in subset for k in eig.positive if k not in inside and eig.lam[k] > eig.lam[i])

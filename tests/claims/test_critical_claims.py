@@ -31,20 +31,6 @@ def report(tmp_path_factory):
     return folder, {v.id: v for v in run_claims(CLAIMS, CheckContext(seed=0, quick=True), artifacts=folder)}
 
 
-@pytest.mark.parametrize("claim_id", CLAIMS)
-def test_expected_verdict_with_opposite_control_tally_and_closest_call(report, claim_id):
-    verdict = report[1][claim_id]
-    assert verdict.status == verdict.expected, (verdict.figure, verdict.notes)
-    opposite = Status.HOLDS if verdict.expected is Status.REFUTED else Status.REFUTED
-    assert verdict.control is not None and verdict.control.status == opposite
-    assert verdict.tally is not None and verdict.tally.tried > 0 and verdict.tally.unconverged_share <= 0.25
-    assert verdict.closest_call is not None and verdict.closest_call.margin > 10
-    assert verdict.reason
-    for row in verdict.instances:
-        for value in row.values():
-            assert not isinstance(value, dict | np.ndarray | np.generic), (claim_id, row)
-
-
 def test_s_crit_claim_counterexample_reverifies_from_disk(report):
     folder, verdicts = report
     records = verdicts["S-CRIT-CLAIM"].counterexamples

@@ -110,9 +110,19 @@ def check_safran_shamir(ctx: CheckContext) -> Outcome:
         status, figure,
         f"bad run: F ≥ {BAD_LOSS:g}; GD stop max‖∇_wᵢF‖ ≤ 1e-9; certificate: γ < μr/2 in arb ball arithmetic",
         reason=reason, evidence={"claim_run": out, "control_run": ctrl, "published_rates": _published()},
-        instances=[{k: v for k, v in out.items() if k not in ("point", "spectrum")}],
+        instances=[_instance_row(out)],
         series=_series(out, ev), tally=ev.tally(), closest_call=ev.closest(), control=control,
     )
+
+
+def _instance_row(out: dict) -> dict:
+    """The run as one plain table row: counts, isotropy and the certificate's figures (no nested data)."""
+    row = {k: v for k, v in out.items() if k not in ("point", "spectrum", "certificate")}
+    cert = out.get("certificate") or {}
+    for key in ("loss_lower", "loss_upper", "radius", "lambda_min_ball_lower", "gradient_upper"):
+        if key in cert:
+            row[f"certificate {key.replace('_', ' ')}"] = cert[key]
+    return row
 
 
 def _published() -> dict[str, float]:

@@ -19,7 +19,7 @@ from spurious.tolerances import DEFAULT
 
 pytestmark = pytest.mark.honesty
 
-classify_module = importlib.import_module("spurious.critical.classify")
+classify_module = importlib.import_module("spurious.critical._classify")
 analytic_module = importlib.import_module("spurious.critical.analytic")
 
 

@@ -18,7 +18,7 @@ from spurious.optim.functions import Quadratic
 pytestmark = pytest.mark.honesty
 
 optim_claims = importlib.import_module("spurious.claims.optim")
-pgd_module = importlib.import_module("spurious.optim.pgd")
+pgd_module = importlib.import_module("spurious.optim._pgd")
 
 
 def _status(claim_id: str) -> str:
@@ -34,7 +34,7 @@ def test_l_smooth_quadratic_hessian_doubled(monkeypatch):
 
 def test_l_gd_rate_gradient_step_doubled(monkeypatch):
     """GD takes w − 2η∇f (a factor error in the update): steps no longer decrease f by (η/2)‖∇f‖²."""
-    gd_module = importlib.import_module("spurious.optim.gd")
+    gd_module = importlib.import_module("spurious.optim._gd")
     original = gd_module.run
 
     def doubled(landscape, x0, lr=None, *args, **kwargs):

@@ -33,7 +33,7 @@ from ..construct import (
     svd_split,
 )
 from ..critical import classify
-from ..critical.classify import gradient_tolerance
+from ..critical._classify import gradient_tolerance
 from ..data import Dataset, Population, gaussian_teacher
 from ..landscape import Landscape
 from ..losses import Loss, SquaredLoss

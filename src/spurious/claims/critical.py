@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from ..critical import classify, enumerate_critical_points, hessian_spectrum, newton_mr
-from ..critical.classify import Classification, gradient_tolerance
+from ..critical._classify import Classification, gradient_tolerance
 from ..data import (
     Dataset,
     Population,

@@ -6,6 +6,7 @@ Public API: :func:`classify` / :class:`Classification`, :func:`hessian_spectrum`
 :func:`damped_newton`, :func:`gradient_norm_minimisation`, :func:`gradient_flatness`).
 """
 
+from ._classify import LABELS, Classification, DescentCurve, classify, find_descent_curve, symmetry_orbit_dimension
 from .analytic import (
     AnalyticCriticalPoint,
     baldi_hornik,
@@ -15,7 +16,6 @@ from .analytic import (
     named_point,
     sigma_eigensystem,
 )
-from .classify import LABELS, Classification, DescentCurve, classify, find_descent_curve, symmetry_orbit_dimension
 from .finders import (
     FINDERS,
     damped_newton,

@@ -33,7 +33,7 @@ from ..linalg import krylov_pinv_solve, minres_solve, spectral_norm
 from ..optim._trajectory import IterateRecorder
 from ..result import Result, Status
 from ..tolerances import DEFAULT, Tolerances
-from .classify import gradient_tolerance
+from ._classify import gradient_tolerance
 
 __all__ = ["newton_mr", "damped_newton", "gradient_norm_minimisation", "levenberg_marquardt",
            "gradient_flatness", "FINDERS", "krylov_pinv_solve", "minres_shifted"]

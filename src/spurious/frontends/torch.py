@@ -347,7 +347,7 @@ class TorchObjective:
     def minibatch_gradient(self, theta: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """Mean over the samples ``idx`` (indices into the concatenated batches) of the per-sample
         gradients: ∇ loss_fn on those samples, divided by |idx| when loss_fn sums (as
-        :func:`spurious.optim.sgd.minibatch_gradient` does for the built-in losses)."""
+        the minibatch gradient of :func:`spurious.optim.sgd` does for the built-in losses)."""
         torch = self.torch
         if self._samples is None:
             self._samples = (torch.cat([b.X for b in self.batches]), torch.cat([b.Y for b in self.batches]))

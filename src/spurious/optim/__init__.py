@@ -12,6 +12,10 @@ Bounds: :func:`gd_step_bound` (Thm 6.7), :func:`escape_step_bound` (§6.2.2),
 :func:`estimate_beta`, :func:`estimate_rho`.
 """
 
+from ._gd import run as gd
+from ._pgd import certify_second_order
+from ._pgd import run as pgd
+from ._sgd import run as sgd
 from .batched import BatchedResult, batched_gd, batched_value
 from .bounds import (
     PGDParameters,
@@ -23,10 +27,6 @@ from .bounds import (
 )
 from .escape import escape_step, saddle_quadratic
 from .functions import CosineSaddle, Quadratic, cosine_saddle_landscape, quadratic_landscape
-from .gd import run as gd
-from .pgd import certify_second_order
-from .pgd import run as pgd
-from .sgd import run as sgd
 from .smoothness import SmoothnessEstimate, estimate_beta, estimate_rho
 
 __all__ = [

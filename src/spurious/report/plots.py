@@ -42,6 +42,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..errors import SpuriousError
 from .style import COMPACT, FIG_WIDTH, colour_for, new_figure, short_label, styled, to_png, wrapped_label
 
 __all__ = ["PlotError", "plot_specs", "render_series", "render_specs", "compact_ticks", "legend_below"]
@@ -52,7 +53,7 @@ LINESTYLES = {"dashed": "--", "dotted": ":", "solid": "-", "dashdot": "-."}
 MAX_PANELS = 6
 
 
-class PlotError(ValueError):
+class PlotError(SpuriousError, ValueError):
     """A series that does not follow the convention (the message says what is wrong)."""
 
 

@@ -23,6 +23,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+# The 16-4-16 autoencoder, its loss scale and its GD-trajectory starts: one definition, shared with
+# bench_frye_finders.py (run both from the repository root: `python benchmarks/<name>.py`).
+from bench_frye_finders import SCALE, autoencoder  # noqa: E402
+from bench_frye_finders import gd_trajectory_points as gd_starts  # noqa: E402
 from threadpoolctl import threadpool_limits
 
 from spurious.critical import (
@@ -33,34 +38,11 @@ from spurious.critical import (
     levenberg_marquardt,
     newton_mr,
 )
-from spurious.data import Dataset, gaussian_teacher
+from spurious.data import gaussian_teacher
 from spurious.landscape import Landscape
 from spurious.losses import SquaredLoss
 from spurious.models import DeepLinear
 from spurious.tolerances import Tolerances
-
-SCALE = 1.0 / 8.0  # L = ℓ/8: mean over 16·m entries of the square vs ½·(1/m)·‖·‖²
-
-
-def autoencoder(m: int = 10_000, seed: int = 0) -> Landscape:
-    rng = np.random.default_rng(seed)
-    X = np.sqrt(np.linspace(1.0, 16.0, 16))[:, None] * rng.standard_normal((16, m))
-    X -= X.mean(axis=1, keepdims=True)
-    return Landscape(DeepLinear((16, 4, 16)), SquaredLoss(mean=True), Dataset(X, X))
-
-
-def gd_starts(L: Landscape, n: int, seed: int = 0, lr: float = 0.02, steps: int = 6000) -> list[np.ndarray]:
-    """n points spread evenly in loss along a GD trajectory from a small random init."""
-    theta = L.model.random_point(seed, scale=1e-2)
-    points, losses = [], []
-    for _ in range(steps):
-        f, g = L.value_and_gradient(theta)
-        points.append(theta.copy())
-        losses.append(f)
-        theta = theta - lr * g
-    losses = np.asarray(losses)
-    targets = np.linspace(losses.min(), losses.max(), n + 2)[1:-1]
-    return [points[int(np.argmin(np.abs(losses - t)))] for t in targets]
 
 
 def run_finders(runs: int, iterations: int) -> None:

@@ -15,7 +15,6 @@ import pytest
 import spurious.construct as construct_module
 import spurious.losses as losses_module
 import spurious.models.chain as chain_module
-from spurious.claims import CheckContext, run_claims
 from spurious.claims import architectures as arch
 from spurious.models import DeepLinear, ExpNeuron, MultiTower
 from spurious.tolerances import DEFAULT
@@ -26,12 +25,8 @@ mlp_module = importlib.import_module("spurious.models.mlp")
 exp_module = importlib.import_module("spurious.models.exp_neuron")
 
 
-def _status(claim_id: str, **ctx) -> str:
-    (verdict,) = run_claims([claim_id], CheckContext(seed=0, quick=True, **ctx))
-    return str(verdict.status)
 
-
-def test_a_resnet_crit_backward_pass_forgets_skip_connection(monkeypatch):
+def test_a_resnet_crit_backward_pass_forgets_skip_connection(monkeypatch, claim_status):
     """The gradient's pull-back through W_k instead of I + W_k (the value is still right)."""
     original = chain_module.chain_pullback
 
@@ -39,42 +34,42 @@ def test_a_resnet_crit_backward_pass_forgets_skip_connection(monkeypatch):
         return original([f - np.eye(f.shape[0]) for f in F], G)
 
     monkeypatch.setattr(chain_module, "chain_pullback", no_skip)
-    assert _status("A-RESNET-CRIT") != "holds"
+    assert claim_status("A-RESNET-CRIT") != "holds"
 
 
-def test_a_resnet_crit_optimum_biased_low(monkeypatch):
+def test_a_resnet_crit_optimum_biased_low(monkeypatch, claim_status):
     original = losses_module.SquaredFromStats.min_value
     monkeypatch.setattr(losses_module.SquaredFromStats, "min_value",
                         lambda self, rank: original(self, rank) - 1e-3 * (1 + abs(original(self, rank))))
-    assert _status("A-RESNET-CRIT") != "holds"
+    assert claim_status("A-RESNET-CRIT") != "holds"
 
 
-def test_a_resnet_construct_factorisation_scaled_0999(monkeypatch):
+def test_a_resnet_construct_factorisation_scaled_0999(monkeypatch, claim_status):
     real = arch.hardt_ma_factorization
     monkeypatch.setattr(arch, "hardt_ma_factorization", lambda R, H: [0.999 * W for W in real(R, H)])
-    assert _status("A-RESNET-CONSTRUCT") != "holds"
+    assert claim_status("A-RESNET-CONSTRUCT") != "holds"
 
 
-def test_a_resnet_construct_positive_root_exponent_off_by_one(monkeypatch):
+def test_a_resnet_construct_positive_root_exponent_off_by_one(monkeypatch, claim_status):
     """P^{1/(h_P + 1)} instead of P^{1/h_P} in the positive part of the factorisation."""
     original = construct_module.spd_power
     monkeypatch.setattr(construct_module, "spd_power", lambda P, alpha: original(P, alpha / (1 + alpha)))
-    assert _status("A-RESNET-CONSTRUCT") != "holds"
+    assert claim_status("A-RESNET-CONSTRUCT") != "holds"
 
 
-def test_a_relu_rank_rank_tolerance_inflated_1e6():
+def test_a_relu_rank_rank_tolerance_inflated_1e6(claim_status):
     tol = dataclasses.replace(DEFAULT, rank=1e6 * DEFAULT.rank)
-    assert _status("A-RELU-RANK", tolerances=tol) != "holds"
+    assert claim_status("A-RELU-RANK", tolerances=tol) != "holds"
 
 
-def test_a_relu_rank_sigmoid_replaced_by_hard_sigmoid(monkeypatch):
+def test_a_relu_rank_sigmoid_replaced_by_hard_sigmoid(monkeypatch, claim_status):
     """A piecewise-linear 'sigmoid' that saturates exactly: its F loses rank on a set of positive measure."""
     hard = dataclasses.replace(mlp_module.ACTIVATIONS["sigmoid"], f=lambda s: np.clip(0.25 * s + 0.5, 0.0, 1.0))
     monkeypatch.setitem(mlp_module.ACTIVATIONS, "sigmoid", hard)
-    assert _status("A-RELU-RANK") != "holds"
+    assert claim_status("A-RELU-RANK") != "holds"
 
 
-def test_a_exp_neuron_regulariser_dropped(monkeypatch):
+def test_a_exp_neuron_regulariser_dropped(monkeypatch, claim_status):
     """λa² missing from L̃ (value, gradient and HVP) while λ is still reported."""
     obj = exp_module.ExpNeuronObjective
     value, value_and_gradient, hvp = obj.value, obj.value_and_gradient, obj.hvp
@@ -99,83 +94,83 @@ def test_a_exp_neuron_regulariser_dropped(monkeypatch):
     monkeypatch.setattr(obj, "value", no_reg_value)
     monkeypatch.setattr(obj, "value_and_gradient", no_reg_value_and_gradient)
     monkeypatch.setattr(obj, "hvp", no_reg_hvp)
-    assert _status("A-EXP-NEURON") != "holds"
+    assert claim_status("A-EXP-NEURON") != "holds"
 
 
-def test_a_exp_neuron_finder_reports_converged_too_early(monkeypatch):
+def test_a_exp_neuron_finder_reports_converged_too_early(monkeypatch, claim_status):
     """L-BFGS stopped after 5 iterations and no Newton polish: the check must not take its points for minima."""
     original = arch._lbfgs
     monkeypatch.setattr(arch, "_lbfgs", lambda land, x0, gtol=1e-12, maxiter=3000: original(land, x0, gtol, 5))
     monkeypatch.setattr(arch, "_newton_polish", lambda land, theta, steps=20: theta)
-    assert _status("A-EXP-NEURON") != "holds"
+    assert claim_status("A-EXP-NEURON") != "holds"
 
 
-def test_k_relu_path_path_sum_drops_q(monkeypatch):
+def test_k_relu_path_path_sum_drops_q(monkeypatch, claim_status):
     original = arch.path_sum
     monkeypatch.setattr(arch, "path_sum", lambda Ws, X, q=1.0, activations=None: original(Ws, X, 1.0, activations))
-    assert _status("K-RELU-PATH") != "holds"
+    assert claim_status("K-RELU-PATH") != "holds"
 
 
-def test_k_relu_path_expected_output_uses_rho_squared(monkeypatch):
+def test_k_relu_path_expected_output_uses_rho_squared(monkeypatch, claim_status):
     original = arch.expected_bernoulli_output
     monkeypatch.setattr(arch, "expected_bernoulli_output", lambda Ws, X, rho, q=1.0: original(Ws, X, rho * rho, q))
-    assert _status("K-RELU-PATH") != "holds"
+    assert claim_status("K-RELU-PATH") != "holds"
 
 
-def test_k_backprop_output_delta_scaled_1001(monkeypatch):
+def test_k_backprop_output_delta_scaled_1001(monkeypatch, claim_status):
     real = arch.MLP.backward
     monkeypatch.setattr(arch.MLP, "backward", lambda self, cache, delta: real(self, cache, 1.001 * delta))
-    assert _status("K-BACKPROP") != "holds"
+    assert claim_status("K-BACKPROP") != "holds"
 
 
-def test_k_backprop_tanh_derivative_missing_square(monkeypatch):
+def test_k_backprop_tanh_derivative_missing_square(monkeypatch, claim_status):
     """tanh'(s) = 1 − tanh(s) instead of 1 − tanh(s)²."""
     wrong = dataclasses.replace(mlp_module.ACTIVATIONS["tanh"], df=lambda s: 1 - np.tanh(s))
     monkeypatch.setitem(mlp_module.ACTIVATIONS, "tanh", wrong)
-    assert _status("K-BACKPROP") != "holds"
+    assert claim_status("K-BACKPROP") != "holds"
 
 
-def test_d_reduction_lift_padding_not_isometric(monkeypatch):
+def test_d_reduction_lift_padding_not_isometric(monkeypatch, claim_status):
     original = arch.lift_two_layer
     monkeypatch.setattr(arch, "lift_two_layer",
                         lambda B, A, widths, k=None: [W * (1.001 if j == 1 else 1.0)
                                                       for j, W in enumerate(original(B, A, widths, k))])
-    assert _status("D-REDUCTION") != "holds"
+    assert claim_status("D-REDUCTION") != "holds"
 
 
-def test_d_reduction_finder_reports_converged_too_early(monkeypatch):
+def test_d_reduction_finder_reports_converged_too_early(monkeypatch, claim_status):
     """A minimiser that stops after 3 L-BFGS iterations and calls that converged: classify must catch it."""
     def early(L, x0, seed):
         return arch._lbfgs(L, x0, maxiter=3), "converged", False
 
     monkeypatch.setattr(arch, "_settle_minimum", early)
-    assert _status("D-REDUCTION") != "holds"
+    assert claim_status("D-REDUCTION") != "holds"
 
 
-def test_d_multitower_reduction_bottleneck_off_by_one(monkeypatch):
+def test_d_multitower_reduction_bottleneck_off_by_one(monkeypatch, claim_status):
     monkeypatch.setattr(MultiTower, "reduction", lambda self: DeepLinear((self.d_in, self.bottleneck - 1, self.d_out)))
-    assert _status("D-MULTITOWER") != "holds"
+    assert claim_status("D-MULTITOWER") != "holds"
 
 
-def test_d_multitower_finder_reports_converged_too_early(monkeypatch):
+def test_d_multitower_finder_reports_converged_too_early(monkeypatch, claim_status):
     """A minimiser that stops after 3 L-BFGS iterations and calls that converged: classify must catch it."""
     def early(L, x0, seed):
         return arch._lbfgs(L, x0, maxiter=3), "converged", False
 
     monkeypatch.setattr(arch, "_settle_minimum", early)
-    assert _status("D-MULTITOWER") != "holds"
+    assert claim_status("D-MULTITOWER") != "holds"
 
 
-def test_s_construct_svd_split_ignores_singular_values(monkeypatch):
+def test_s_construct_svd_split_ignores_singular_values(monkeypatch, claim_status):
     monkeypatch.setattr(arch, "svd_split", lambda R, depth: [np.eye(R.shape[0])] * depth)
-    assert _status("S-CONSTRUCT") != "holds"
+    assert claim_status("S-CONSTRUCT") != "holds"
 
 
-def test_s_construct_psd_root_exponent_off_by_one(monkeypatch):
+def test_s_construct_psd_root_exponent_off_by_one(monkeypatch, claim_status):
     """Z^{1/(N+1)} instead of Z^{1/N}: the product is R^{N/(N+1)}."""
     original = arch.psd_root_split
     monkeypatch.setattr(arch, "psd_root_split", lambda R, depth: original(R, depth + 1)[:depth])
-    assert _status("S-CONSTRUCT") != "holds"
+    assert claim_status("S-CONSTRUCT") != "holds"
 
 
 def test_exp_neuron_fault_helpers_leave_lambda_positive():

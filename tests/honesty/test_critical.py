@@ -14,7 +14,6 @@ import pytest
 
 import spurious.losses as losses_module
 import spurious.models.chain as chain_module
-from spurious.claims import CheckContext, run_claims
 from spurious.tolerances import DEFAULT
 
 pytestmark = pytest.mark.honesty
@@ -23,12 +22,8 @@ classify_module = importlib.import_module("spurious.critical._classify")
 analytic_module = importlib.import_module("spurious.critical.analytic")
 
 
-def _status(claim_id: str) -> str:
-    (verdict,) = run_claims([claim_id], CheckContext(seed=0, quick=True))
-    return str(verdict.status)
 
-
-def test_k_baldi_hornik_index_formula_off_by_one(monkeypatch):
+def test_k_baldi_hornik_index_formula_off_by_one(monkeypatch, claim_status):
     original = analytic_module._baldi_hornik_index
 
     def off_by_one(*args):
@@ -36,15 +31,15 @@ def test_k_baldi_hornik_index_formula_off_by_one(monkeypatch):
         return None if index is None else index + 1
 
     monkeypatch.setattr(analytic_module, "_baldi_hornik_index", off_by_one)
-    assert _status("K-BALDI-HORNIK") != "holds"
+    assert claim_status("K-BALDI-HORNIK") != "holds"
 
 
-def test_k_kawaguchi_classifier_skips_higher_order_test(monkeypatch):
+def test_k_kawaguchi_classifier_skips_higher_order_test(monkeypatch, claim_status):
     monkeypatch.setattr(classify_module, "find_descent_curve", lambda *args, **kwargs: None)
-    assert _status("K-KAWAGUCHI") != "holds"
+    assert claim_status("K-KAWAGUCHI") != "holds"
 
 
-def test_l_depth2_strict_eigenvalue_tolerance_inflated_1e8(monkeypatch):
+def test_l_depth2_strict_eigenvalue_tolerance_inflated_1e8(monkeypatch, claim_status):
     """τ = 1e-8·‖H‖ read as 1e0·‖H‖ (a relative tolerance used as absolute on a unit-scale Hessian):
     every eigenvalue counts as zero. (At 1e6× the saddles here still clear τ by 6×: the check is
     robust to that, so the fault must be large enough to hide them.)"""
@@ -55,10 +50,10 @@ def test_l_depth2_strict_eigenvalue_tolerance_inflated_1e8(monkeypatch):
         return original(landscape, theta, loose, **kwargs)
 
     monkeypatch.setattr(classify_module, "hessian_spectrum", inflated)
-    assert _status("L-DEPTH2-STRICT") != "holds"
+    assert claim_status("L-DEPTH2-STRICT") != "holds"
 
 
-def test_l_no_bad_min_numerical_optimum_biased_low(monkeypatch):
+def test_l_no_bad_min_numerical_optimum_biased_low(monkeypatch, claim_status):
     original = chain_module.convex_minimum
 
     def biased(ell):
@@ -66,10 +61,10 @@ def test_l_no_bad_min_numerical_optimum_biased_low(monkeypatch):
         return None if found is None else dataclasses.replace(found, value=found.value - 0.01 * (1 + abs(found.value)))
 
     monkeypatch.setattr(chain_module, "convex_minimum", biased)
-    assert _status("L-NO-BAD-MIN") != "holds"
+    assert claim_status("L-NO-BAD-MIN") != "holds"
 
 
-def test_d_fullrank_classifier_takes_null_directions_for_symmetries(monkeypatch):
+def test_d_fullrank_classifier_takes_null_directions_for_symmetries(monkeypatch, claim_status):
     """The higher-order test skipped: no descent-curve search, every null direction called a symmetry."""
 
     def all_null_directions(landscape, theta):
@@ -78,18 +73,18 @@ def test_d_fullrank_classifier_takes_null_directions_for_symmetries(monkeypatch)
 
     monkeypatch.setattr(classify_module, "find_descent_curve", lambda *args, **kwargs: None)
     monkeypatch.setattr(classify_module, "symmetry_orbit_dimension", all_null_directions)
-    assert _status("D-FULLRANK") != "holds"
+    assert claim_status("D-FULLRANK") != "holds"
 
 
-def test_d_quadratic_eckart_young_rank_off_by_one(monkeypatch):
+def test_d_quadratic_eckart_young_rank_off_by_one(monkeypatch, claim_status):
     original = losses_module.SquaredFromStats.min_value
     monkeypatch.setattr(losses_module.SquaredFromStats, "min_value", lambda self, rank: original(self, rank + 1))
-    assert _status("D-QUADRATIC") != "holds"
+    assert claim_status("D-QUADRATIC") != "holds"
 
 
-def test_s_crit_claim_loss_gradient_biased(monkeypatch):
+def test_s_crit_claim_loss_gradient_biased(monkeypatch, claim_status):
     """A constant slipped into ∇ℓ: the report's point is no longer critical on the main route,
     and nothing the polish finds survives the 50-digit re-verification."""
     original = losses_module.SquaredFromStats.gradient
     monkeypatch.setattr(losses_module.SquaredFromStats, "gradient", lambda self, W: original(self, W) + 1e-3)
-    assert _status("S-CRIT-CLAIM") != "refuted"
+    assert claim_status("S-CRIT-CLAIM") != "refuted"

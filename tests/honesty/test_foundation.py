@@ -14,7 +14,6 @@ import scipy.optimize
 
 import spurious.losses as losses_module
 import spurious.models.chain as chain_module
-from spurious.claims import CheckContext, run_claims
 from spurious.data import Population
 
 pytestmark = pytest.mark.honesty
@@ -22,19 +21,15 @@ pytestmark = pytest.mark.honesty
 foundation = importlib.import_module("spurious.claims.foundation")
 
 
-def _status(claim_id: str) -> str:
-    (verdict,) = run_claims([claim_id], CheckContext(seed=0, quick=True))
-    return str(verdict.status)
 
-
-def test_l_grad_hess_hessian_cross_term_sign_flipped(monkeypatch):
+def test_l_grad_hess_hessian_cross_term_sign_flipped(monkeypatch, claim_status):
     original = chain_module.chain_hvp
     monkeypatch.setattr(chain_module, "chain_hvp",
                         lambda F, D, G, hess_action: original(F, D, -G, hess_action))
-    assert _status("L-GRAD-HESS") != "holds"
+    assert claim_status("L-GRAD-HESS") != "holds"
 
 
-def test_l_nonconvex_permutation_forgets_the_next_layer(monkeypatch):
+def test_l_nonconvex_permutation_forgets_the_next_layer(monkeypatch, claim_status):
     """Hidden units permuted in W₁ only (W₂'s columns left in place): not the network's symmetry."""
 
     def rows_only(model, theta, perm):
@@ -43,16 +38,16 @@ def test_l_nonconvex_permutation_forgets_the_next_layer(monkeypatch):
         return model.flatten(blocks)
 
     monkeypatch.setattr(foundation, "_permute_hidden", rows_only)
-    assert _status("L-NONCONVEX") != "holds"
+    assert claim_status("L-NONCONVEX") != "holds"
 
 
-def test_l_nonconvex_0_optimiser_reports_converged_at_its_start(monkeypatch):
+def test_l_nonconvex_0_optimiser_reports_converged_at_its_start(monkeypatch, claim_status):
     monkeypatch.setattr(scipy.optimize, "minimize",
                         lambda fun, x0, **kwargs: scipy.optimize.OptimizeResult(x=np.asarray(x0), success=True))
-    assert _status("L-NONCONVEX-0") != "holds"
+    assert claim_status("L-NONCONVEX-0") != "holds"
 
 
-def test_l_deep_nonstrict_descent_certificate_sign_error(monkeypatch):
+def test_l_deep_nonstrict_descent_certificate_sign_error(monkeypatch, claim_status):
     original = foundation.descent_direction_at_origin
 
     def wrong_sign(model, G0):
@@ -61,18 +56,18 @@ def test_l_deep_nonstrict_descent_certificate_sign_error(monkeypatch):
         return model.flatten(blocks)
 
     monkeypatch.setattr(foundation, "descent_direction_at_origin", wrong_sign)
-    assert _status("L-DEEP-NONSTRICT") != "holds"
+    assert claim_status("L-DEEP-NONSTRICT") != "holds"
 
 
-def test_s_pop_loss_noise_constant_missing_its_half(monkeypatch):
+def test_s_pop_loss_noise_constant_missing_its_half(monkeypatch, claim_status):
     monkeypatch.setattr(Population, "noise_constant", property(lambda self: self.d_out * float(self.noise_var)))
-    assert _status("S-POP-LOSS") != "holds"
+    assert claim_status("S-POP-LOSS") != "holds"
 
 
-def test_s_gradient_oracle_loss_drops_its_half(monkeypatch):
+def test_s_gradient_oracle_loss_drops_its_half(monkeypatch, claim_status):
     """Without JAX the oracle is finite differences of the landscape; a squared loss that lost its
     ½ makes the report's factor 2 look right."""
     original = losses_module.SquaredFromStats.value
     monkeypatch.setattr(losses_module.SquaredFromStats, "value", lambda self, W: 2.0 * original(self, W))
     monkeypatch.setattr(foundation, "jax_available", lambda: False)
-    assert _status("S-GRADIENT") != "refuted"
+    assert claim_status("S-GRADIENT") != "refuted"

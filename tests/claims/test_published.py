@@ -35,7 +35,7 @@ def test_tally_closest_call_and_figures(verdict):
 
 
 @pytest.mark.honesty
-def test_a_fault_that_counts_every_run_as_good_cannot_say_holds(monkeypatch):
+def test_p_safran_shamir_every_run_counted_good(monkeypatch):
     """Fault: the bad-run threshold raised above every loss (a unit slip). No bad run, no certificate:
     the check says refuted without a counterexample, which the discipline makes inconclusive."""
     original = published.run_row

@@ -21,13 +21,6 @@ from spurious.slices import random_directions, slice_1d, slice_2d  # noqa: E402
 REL = 1e-10
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
 
 def net_and_data(m: int = 40):
     torch.manual_seed(0)

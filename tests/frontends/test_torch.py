@@ -17,13 +17,6 @@ from spurious.tolerances import relative_error  # noqa: E402
 REL = 1e-10  # the bar: float64 autograd against float64 autograd, same formula
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
 
 def small_net(activation=torch.nn.Tanh, seed: int = 0) -> torch.nn.Module:
     torch.manual_seed(seed)

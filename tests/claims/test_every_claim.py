@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spurious.claims import CATALOGUE, CONTROLS, CheckContext, Status, implemented, run_claims
+from spurious.claims import CATALOGUE, CONTROLS, CheckContext, Status, implemented, reverify, run_claims
 
 IMPLEMENTED = implemented()
 
@@ -24,7 +24,9 @@ def test_every_catalogued_claim_has_a_check_and_a_declared_control():
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory):
     out = tmp_path_factory.mktemp("every-claim")
-    return {v.id: v for v in run_claims(None, CheckContext(seed=11, quick=True), artifacts=out)}
+    found = {v.id: v for v in run_claims(None, CheckContext(seed=11, quick=True), artifacts=out)}
+    found["_folder"] = out
+    return found
 
 
 @pytest.mark.parametrize("claim_id", IMPLEMENTED)
@@ -55,3 +57,12 @@ def test_claim_gives_the_report_its_margins_and_plain_instances(verdicts, claim_
     for row in v.instances:
         for value in row.values():
             assert not isinstance(value, dict | np.ndarray | np.generic), row
+
+
+@pytest.mark.parametrize("claim_id", [e.id for e in CATALOGUE if e.expected == Status.REFUTED])
+def test_refutation_reverifies_from_disk_in_a_fresh_landscape(verdicts, claim_id):
+    """The saved counterexample, reloaded, is confirmed again by its second route (mpmath here)."""
+    records = verdicts[claim_id].counterexamples
+    assert records and all(r["accepted"] for r in records)
+    again = reverify(verdicts["_folder"] / records[0]["json"])
+    assert again.confirmed and again.margin >= 10 and "mpmath" in again.route

@@ -18,7 +18,18 @@ Optional capabilities, each with a documented default when absent (callers ask t
   (default: the classifier's generic estimate);
 - ``on_kink(θ) -> bool`` — θ lies on the non-differentiable set (default: never);
 - ``interval_enclosure(θ, r) -> (F, ∇F, ∇²F)`` — python-flint arb enclosures over the box
-  ∏[θᵢ ± r], for rigorous certificates (:mod:`spurious.critical.rigorous`; default: none).
+  ∏[θᵢ ± r], for rigorous certificates (:mod:`spurious.critical.rigorous`; default: none);
+- ``dense_hessian(θ) -> ndarray (P, P) | None`` — ∇²Φ(θ) in closed form, None where there is
+  none at θ (default: assembled from P HVPs, ``Landscape.hessian``);
+- ``descent_direction(θ) -> ndarray (P,) | None`` — a unit direction along which Φ may drop at
+  higher order at a critical point with PSD Hessian, e.g. the rank-one chain of a chain model
+  (default: none; the classifier then searches the Hessian's null space only);
+- ``linear_network() -> LinearNetwork | None`` — the deep linear network and its squared loss,
+  the setting of the closed-form critical points and global minima (default: none, and those
+  closed forms are refused with an :class:`~spurious.errors.InputError`);
+- ``minibatch_gradient(θ, idx) -> ndarray (P,)`` and ``n_samples() -> int`` — the mean gradient
+  over the samples ``idx`` and their number, for an objective that holds its own samples
+  (default: SGD rebinds the model to the chosen columns of the landscape's Dataset).
 """
 
 from __future__ import annotations
@@ -37,7 +48,8 @@ from .losses import EndToEndLoss
 __all__ = ["MinValue", "Objective", "capability", "check_io", "convex_minimum", "OPTIONAL_CAPABILITIES"]
 
 #: The optional methods an objective may offer (see the module docstring).
-OPTIONAL_CAPABILITIES = ("min_value", "end_to_end", "symmetry_dimension", "on_kink", "interval_enclosure")
+OPTIONAL_CAPABILITIES = ("min_value", "end_to_end", "symmetry_dimension", "on_kink", "interval_enclosure",
+                         "dense_hessian", "descent_direction", "linear_network", "minibatch_gradient", "n_samples")
 
 
 class Objective(Protocol):

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..landscape import Landscape
+from ..objective import capability
 from ..slices import given_directions, hessian_directions, random_directions, slice_1d, slice_2d
 from ..spec import start_point, write_problem
 from .classify import load_point
@@ -32,10 +33,11 @@ def global_point(landscape: Landscape) -> np.ndarray:
     coordinates, C = X Xᵀ); with W_r = U S Vᵀ, W_1 = E₁ S^{1/N} Vᵀ, W_j = E_j S^{1/N} E_{j−1}ᵀ,
     W_N = U S^{1/N} E_{N−1}ᵀ (E_j: the first r coordinate vectors of ℝ^{d_j}).
     """
-    ell = getattr(landscape.objective, "ell", None)
-    if ell is None or not hasattr(ell, "W_star"):
+    own = capability(landscape.objective, "linear_network")
+    net = own() if own is not None else None
+    if net is None:
         raise InputError("--at", "global needs the squared loss on a deep linear net; give --point")
-    model = landscape.model
+    model, ell = net.model, net.loss
     r = model.max_rank
     root = ell._C_root
     U, s, Vt = np.linalg.svd(ell.W_star @ root, full_matrices=False)
@@ -57,7 +59,7 @@ def choose_point(landscape: Landscape, point_file: Path | None, at: str, seed: i
         return np.zeros(landscape.n_params)
     if at == "random":
         return start_point(landscape, seed)
-    if getattr(landscape.model, "kind", None) != "deep-linear":
+    if capability(landscape.objective, "linear_network") is None:
         raise InputError("--at", "global is built in closed form for deep-linear only; give --point FILE.npy "
                          "(e.g. final.npy from train or find)")
     return global_point(landscape)

@@ -29,7 +29,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..errors import require_landscape
+from ..errors import InputError, require_landscape
+from ..objective import MinValue, capability
 from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
 from .rigorous import certify_classification
 from .spectrum import Spectrum, hessian_spectrum
@@ -178,8 +179,8 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
     require_landscape(landscape)
     theta = landscape.point(point)
     opt = landscape.optimum if optimum is FROM_LANDSCAPE else given_optimum(landscape, optimum)
-    on_kink = getattr(getattr(landscape, "objective", None), "on_kink", None)
-    if callable(on_kink) and on_kink(theta):
+    on_kink = capability(landscape.objective, "on_kink")
+    if on_kink is not None and on_kink(theta):
         f, g = landscape.value_and_gradient(theta)
         return Classification("inconclusive", "the point sits on a non-differentiable set (a pre-activation "
                               "at a ReLU kink): gradient and Hessian are one-sided there",
@@ -252,9 +253,6 @@ def classify(landscape, point: object, tolerances: Tolerances = DEFAULT, *,
 
 def given_optimum(landscape, optimum: object):
     """``classify``'s ``optimum=`` as a :class:`~spurious.landscape.MinValue` (None stays None)."""
-    from ..errors import InputError
-    from ..landscape import MinValue
-
     if optimum is None:
         return None
     if isinstance(optimum, int | float | np.floating | np.integer):
@@ -330,7 +328,8 @@ def find_descent_curve(landscape, theta: np.ndarray, f: float, spec: Spectrum | 
     (2) Hessian null-space eigenvectors and random combinations of them, with both signs.
     """
     candidates: list[tuple[np.ndarray, str]] = []
-    chain = _rank_one_chain(landscape, theta)
+    own = capability(landscape.objective, "descent_direction")
+    chain = own(theta) if own is not None else None
     if chain is not None:
         candidates += [(chain, "rank-one chain through unused hidden units")]
     if spec is not None and spec.null_basis is not None and spec.null_basis.shape[1] > 0:
@@ -351,83 +350,8 @@ def find_descent_curve(landscape, theta: np.ndarray, f: float, spec: Spectrum | 
     return None
 
 
-def _null_basis(A: np.ndarray, side: str) -> np.ndarray:
-    """Orthonormal basis (columns) of ker A (side="right") or ker Aᵀ (side="left"), numerically;
-    the single weakest singular vector when the kernel is trivial."""
-    U, s, Vt = np.linalg.svd(A)
-    tol = 1e-9 * max(float(s[0]) if s.size else 0.0, 1e-300)
-    if side == "right":
-        basis, n = Vt.T, A.shape[1]
-    else:
-        basis, n = U, A.shape[0]
-    rank = int(np.sum(s > tol)) if s.size and s[0] > 0 else 0
-    return basis[:, rank:] if rank < n else basis[:, -1:]
-
-
-def _rank_one_chain(landscape, theta: np.ndarray) -> np.ndarray | None:
-    """Δ₁ = x₁bᵀ, Δ_j = x_j y_{j−1}ᵀ, Δ_N = ± a y_{N−1}ᵀ with x_j ∈ ker W_{j+1}, y_j ∈ ker W_jᵀ.
-
-    Then every term of (W_N + tΔ_N)⋯(W₁ + tΔ₁) − W_N⋯W₁ below order N vanishes and the order-N
-    term is (Π_j y_jᵀx_j) a bᵀ; with (a, b) the top singular pair of −∇ℓ and the sign chosen,
-    Φ drops like −t^N σ₁(∇ℓ) Π|y_jᵀx_j| (the origin of a depth-N net, `004_…` Prop 6.12,
-    and rank-deficient critical points whose unused hidden units line up).
-    """
-    obj = getattr(landscape, "objective", None)
-    model, ell = getattr(obj, "model", None), getattr(obj, "ell", None)
-    if model is None or ell is None or not hasattr(model, "factors"):
-        return None
-    F = [np.asarray(W) for W in model.factors(theta)]
-    G = ell.gradient(obj.end_to_end(theta))
-    if not np.any(G):
-        return None
-    U, _, Vt = np.linalg.svd(-G)
-    a, b = U[:, 0], Vt[0]
-    N = len(F)
-    xs, ys, sign = [], [], 1.0
-    for j in range(N - 1):  # hidden layer j+1 sits between F[j] (into it) and F[j+1] (out of it)
-        Nx, Ny = _null_basis(F[j + 1], "right"), _null_basis(F[j], "left")
-        Um, sm, Vm = np.linalg.svd(Ny.T @ Nx)
-        xs.append(Nx @ Vm[0])
-        ys.append(Ny @ Um[:, 0])
-        sign *= float(np.sign(sm[0] * 1.0)) if sm[0] > 0 else 1.0
-    if N >= 2:
-        coupling = np.prod([y @ x for x, y in zip(xs, ys, strict=True)])
-        sign = 1.0 if coupling >= 0 else -1.0
-    blocks = []
-    for j in range(N):
-        left = sign * a if j == N - 1 else xs[j]
-        right = b if j == 0 else ys[j - 1]
-        blocks.append(np.outer(left, right))
-    d = landscape.layout.flatten(blocks)
-    return d / np.linalg.norm(d)
-
-
 def symmetry_orbit_dimension(landscape, theta: np.ndarray) -> int | None:
-    """dim of the orbit {(C₁W₁, C₂W₂C₁⁻¹, …, W_N C_{N−1}⁻¹)} through θ, for chain models.
-
-    Its tangent space is spanned by (ΔW_j, ΔW_{j+1}) = (E W_j, −W_{j+1} E), E ∈ gl(d_j), for
-    every hidden layer j; the dimension is the numerical rank of those Σ_j d_j² vectors
-    (= Σ_j d_j² at points where each W_j has full row rank and W_{j+1} full column rank).
-    Other objectives may provide ``symmetry_dimension(theta)`` themselves (e.g. MLPs).
-    """
-    obj = getattr(landscape, "objective", None)
-    model = getattr(obj, "model", None)
-    if model is None or not hasattr(model, "factors") or not hasattr(model, "widths"):
-        own = getattr(obj, "symmetry_dimension", None)  # an objective that knows its symmetries
-        return int(own(theta)) if callable(own) else None
-    F = [np.asarray(W) for W in model.factors(theta)]
-    N = len(F)
-    tangents = []
-    for j in range(N - 1):
-        d = F[j].shape[0]
-        for a in range(d):
-            for c in range(d):
-                blocks = [np.zeros_like(W) for W in F]
-                blocks[j][a, :] = F[j][c, :]          # E W_j with E = e_a e_cᵀ
-                blocks[j + 1][:, c] = -F[j + 1][:, a]  # −W_{j+1} E
-                tangents.append(landscape.layout.flatten(blocks))
-    if not tangents:
-        return 0
-    T = np.asarray(tangents)
-    s = np.linalg.svd(T, compute_uv=False)
-    return int(np.sum(s > max(T.shape) * EPS * 1e3 * max(s[0], 1e-300))) if s[0] > 0 else 0
+    """Dimension of the continuous-symmetry orbit through θ, when the objective knows it
+    (capability ``symmetry_dimension``: deep linear nets, MLPs); None otherwise."""
+    own = capability(landscape.objective, "symmetry_dimension")
+    return int(own(theta)) if own is not None else None

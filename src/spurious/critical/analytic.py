@@ -28,9 +28,10 @@ from itertools import combinations
 import numpy as np
 
 from ..errors import InputError
-from ..losses import SquaredFromStats
+from ..models.deep_linear import LinearNetwork
+from ..objective import capability
 
-__all__ = ["AnalyticCriticalPoint", "SigmaEigensystem", "sigma_eigensystem", "critical_point_for",
+__all__ = ["AnalyticCriticalPoint", "linear_network", "SigmaEigensystem", "sigma_eigensystem", "critical_point_for",
            "enumerate_critical_points", "baldi_hornik", "named_point", "count_index_sets"]
 
 
@@ -74,19 +75,21 @@ class AnalyticCriticalPoint:
     notes: list[str] = field(default_factory=list)
 
 
-def _squared(landscape) -> SquaredFromStats:
-    ell = getattr(getattr(landscape, "objective", None), "ell", None)
-    if not isinstance(ell, SquaredFromStats):
-        raise InputError("loss", "analytic critical points are known for the squared loss only")
-    model = landscape.objective.model
-    if not hasattr(model, "widths"):
+def linear_network(landscape) -> LinearNetwork:
+    """The deep linear network and squared loss of ``landscape`` (the objective's capability
+    ``linear_network``); :class:`InputError` when the landscape is not one."""
+    own = capability(landscape.objective, "linear_network")
+    if own is None:
         raise InputError("model", "analytic critical points are known for DeepLinear networks only")
-    return ell
+    net = own()
+    if net is None:
+        raise InputError("loss", "analytic critical points are known for the squared loss only")
+    return net
 
 
 def sigma_eigensystem(landscape) -> SigmaEigensystem:
     """Eigen-decomposition of Σ = W* C W*ᵀ for a squared-loss linear-network landscape."""
-    ell = _squared(landscape)
+    ell = linear_network(landscape).loss
     Sigma = ell.W_star @ ell.stats.XXt @ ell.W_star.T
     lam, U = np.linalg.eigh(0.5 * (Sigma + Sigma.T))
     lam, U = lam[::-1].copy(), U[:, ::-1].copy()
@@ -179,7 +182,7 @@ def critical_point_for(landscape, subset: tuple[int, ...], *, seed: int | None =
     a rank-deficient factorisation of the zero matrix.
     """
     eig = sigma_eigensystem(landscape)
-    model = landscape.objective.model
+    model = linear_network(landscape).model
     widths = tuple(model.widths)
     subset = tuple(int(i) for i in subset)
     p = model.max_rank
@@ -234,7 +237,7 @@ def enumerate_critical_points(landscape, max_size: int | None = None, *, seed: i
     two-zero-layer factorisation of S = ∅ is added.
     """
     eig = sigma_eigensystem(landscape)
-    model = landscape.objective.model
+    model = linear_network(landscape).model
     limit = model.max_rank if max_size is None else min(int(max_size), model.max_rank)
     points = []
     count = 0
@@ -253,7 +256,7 @@ def enumerate_critical_points(landscape, max_size: int | None = None, *, seed: i
 
 def baldi_hornik(landscape, max_size: int | None = None, *, seed: int = 0) -> list[AnalyticCriticalPoint]:
     """The Baldi–Hornik enumeration for a two-layer network (raises for other depths)."""
-    if landscape.objective.model.depth != 2:
+    if linear_network(landscape).model.depth != 2:
         raise InputError("model", "Baldi–Hornik is the two-layer case; use enumerate_critical_points")
     return enumerate_critical_points(landscape, max_size, seed=seed)
 
@@ -261,7 +264,7 @@ def baldi_hornik(landscape, max_size: int | None = None, *, seed: int = 0) -> li
 def named_point(landscape, name: str, *, seed: int = 0) -> AnalyticCriticalPoint:
     """``global`` (top-p), ``origin`` (all zero), ``zero-layers``, or ``gamma:i,j,…``."""
     eig = sigma_eigensystem(landscape)
-    model = landscape.objective.model
+    model = linear_network(landscape).model
     key = name.strip().lower()
     if key == "global":
         return critical_point_for(landscape, eig.positive[: model.max_rank], seed=seed)

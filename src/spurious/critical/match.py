@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tolerances import DEFAULT, Tolerances
-from .analytic import AnalyticCriticalPoint, SigmaEigensystem, critical_point_for, sigma_eigensystem
+from .analytic import AnalyticCriticalPoint, SigmaEigensystem, critical_point_for, linear_network, sigma_eigensystem
 
 __all__ = ["analytic_class"]
 
@@ -30,7 +30,7 @@ def analytic_class(landscape, point: object, eig: SigmaEigensystem | None = None
     rows = np.linalg.norm(eig.U.T @ W, axis=1)
     full = np.linalg.norm(eig.U.T @ eig.W_star, axis=1)
     subset = tuple(i for i in eig.positive if rows[i] > 0.5 * full[i])
-    if len(subset) > landscape.objective.model.max_rank:
+    if len(subset) > linear_network(landscape).model.max_rank:
         return None
     loss = landscape.value(theta)
     predicted = eig.loss(subset)

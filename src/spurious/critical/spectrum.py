@@ -35,10 +35,10 @@ from ..linalg import (
     blas_threads,
     block_lanczos,
     certified_counts,
-    chain_hessian_squared,
     extreme_eigenpairs,
     lanczos_failure_probability,
 )
+from ..objective import capability
 from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
 
 __all__ = ["Spectrum", "hessian_spectrum", "dense_hessian", "DENSE_LIMIT", "extreme_eigenvalues",
@@ -174,18 +174,12 @@ def hessian_spectrum(landscape, point, tolerances: Tolerances = DEFAULT, *,
 
 
 def dense_hessian(landscape, theta: np.ndarray) -> np.ndarray:
-    """∇²Φ(θ) as a dense (P, P) array: block by block from Kronecker products for a chain model
-    under the squared loss (:func:`spurious.linalg.chain_hessian_squared`), else from P HVPs."""
-    from ..losses import SquaredFromStats
-    from ..models.base import prefix_products
-
-    obj = getattr(landscape, "objective", None)
-    model, ell = getattr(obj, "model", None), getattr(obj, "ell", None)
-    if isinstance(ell, SquaredFromStats) and hasattr(model, "factors") and getattr(obj, "layout", None) is model:
-        F = [np.asarray(f) for f in model.factors(theta)]
-        if all(f.shape == s for f, s in zip(F, model.shapes, strict=False)) and len(F) == len(model.shapes):
-            return chain_hessian_squared(F, ell.stats.XXt, ell.gradient(prefix_products(F)[-1]), ell.factor)
-    return landscape.hessian(theta)
+    """∇²Φ(θ) as a dense (P, P) array: the objective's closed form where it has one (capability
+    ``dense_hessian``, e.g. Kronecker blocks for a chain model under the squared loss), else
+    from P HVPs (``landscape.hessian``)."""
+    own = capability(landscape.objective, "dense_hessian")
+    H = own(theta) if own is not None else None
+    return landscape.hessian(theta) if H is None else H
 
 
 def _dense(H: np.ndarray, tolerances: Tolerances) -> Spectrum:

@@ -339,7 +339,6 @@ class TorchObjective:
         return None
 
     # --- samples, for SGD ----------------------------------------------------------------------
-    @property
     def n_samples(self) -> int:
         """m, the number of samples over all batches."""
         return self.m

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..data import Dataset, Population
-from ..losses import EndToEndLoss, Loss
+from ..linalg import chain_hessian_squared
+from ..losses import EndToEndLoss, Loss, SquaredFromStats
 from ..objective import MinValue, check_io, convex_minimum
 from .base import Blocks, ParameterLayout, chain_hvp, chain_pullback, prefix_products
 
@@ -66,6 +67,62 @@ class ChainObjective:
     def min_value(self) -> MinValue | None:
         """min ℓ over matrices of rank ≤ the model's max rank, when ℓ gives it in closed form."""
         return rank_constrained_minimum(self.ell, self.model.max_rank)
+
+    def dense_hessian(self, theta: np.ndarray) -> np.ndarray | None:
+        """∇²Φ(θ) (P, P) block by block from Kronecker products under the squared loss
+        (:func:`spurious.linalg.chain_hessian_squared`); None for other losses (no closed form)."""
+        if not isinstance(self.ell, SquaredFromStats):
+            return None
+        F = [np.asarray(f) for f in self.model.factors(theta)]
+        return chain_hessian_squared(F, self.ell.stats.XXt, self.ell.gradient(prefix_products(F)[-1]),
+                                     self.ell.factor)
+
+    def descent_direction(self, theta: np.ndarray) -> np.ndarray | None:
+        """A unit Δ along which Φ may drop at higher order: the rank-one chain (None when ∇ℓ = 0).
+
+        Δ₁ = x₁bᵀ, Δ_j = x_j y_{j−1}ᵀ, Δ_N = ± a y_{N−1}ᵀ with x_j ∈ ker F_{j+1}, y_j ∈ ker F_jᵀ.
+        Then every term of (F_N + tΔ_N)⋯(F₁ + tΔ₁) − F_N⋯F₁ below order N vanishes and the
+        order-N term is (Π_j y_jᵀx_j) a bᵀ; with (a, b) the top singular pair of −∇ℓ and the sign
+        chosen, Φ drops like −t^N σ₁(∇ℓ) Π|y_jᵀx_j| (the origin of a depth-N net, `004_…` Prop 6.12,
+        and rank-deficient critical points whose unused hidden units line up).
+        """
+        F = [np.asarray(W) for W in self.model.factors(theta)]
+        G = self.ell.gradient(prefix_products(F)[-1])
+        if not np.any(G):
+            return None
+        U, _, Vt = np.linalg.svd(-G)
+        a, b = U[:, 0], Vt[0]
+        N = len(F)
+        xs, ys = [], []
+        for j in range(N - 1):  # hidden layer j+1 sits between F[j] (into it) and F[j+1] (out of it)
+            Nx, Ny = _null_basis(F[j + 1], "right"), _null_basis(F[j], "left")
+            Um, _, Vm = np.linalg.svd(Ny.T @ Nx)
+            xs.append(Nx @ Vm[0])
+            ys.append(Ny @ Um[:, 0])
+        sign = 1.0
+        if N >= 2:
+            coupling = np.prod([y @ x for x, y in zip(xs, ys, strict=True)])
+            sign = 1.0 if coupling >= 0 else -1.0
+        blocks = []
+        for j in range(N):
+            left = sign * a if j == N - 1 else xs[j]
+            right = b if j == 0 else ys[j - 1]
+            blocks.append(np.outer(left, right))
+        d = self.layout.flatten(blocks)
+        return d / np.linalg.norm(d)
+
+
+def _null_basis(A: np.ndarray, side: str) -> np.ndarray:
+    """Orthonormal basis (columns) of ker A (side="right") or ker Aᵀ (side="left"), numerically;
+    the single weakest singular vector when the kernel is trivial."""
+    U, s, Vt = np.linalg.svd(A)
+    tol = 1e-9 * max(float(s[0]) if s.size else 0.0, 1e-300)
+    if side == "right":
+        basis, n = Vt.T, A.shape[1]
+    else:
+        basis, n = U, A.shape[0]
+    rank = int(np.sum(s > tol)) if s.size and s[0] > 0 else 0
+    return basis[:, rank:] if rank < n else basis[:, -1:]
 
 
 def rank_constrained_minimum(ell: EndToEndLoss, max_rank: int) -> MinValue | None:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from ..data import Dataset, Population
 from ..errors import InputError
+from ..losses import Loss, SquaredFromStats
+from ..objective import check_io
+from ..tolerances import EPS
 from .base import Blocks, LayeredNetwork, lmul, prefix_products
-from .chain import ChainModel
+from .chain import ChainModel, ChainObjective
+
+__all__ = ["DeepLinear", "DeepLinearObjective", "LinearNetwork", "check_widths"]
 
 
 def check_widths(widths: Sequence[int], argument: str = "widths") -> tuple[int, ...]:
@@ -57,6 +64,11 @@ class DeepLinear(LayeredNetwork, ChainModel):
         """p < min(d₀, d_N) (CLAIMS.md notation)."""
         return self.p < min(self.d_in, self.d_out)
 
+    def bind(self, loss: Loss, data: Dataset | Population) -> DeepLinearObjective:
+        """The objective Φ(θ) = ℓ(W_N⋯W_1) of this network under ``loss`` on ``data``."""
+        check_io(self, data)
+        return DeepLinearObjective(self, loss.on(data))
+
     def factors(self, theta: np.ndarray) -> Blocks:
         """The factors whose product is the end-to-end matrix: here the weights themselves."""
         return self.unflatten(theta)
@@ -87,3 +99,50 @@ class DeepLinear(LayeredNetwork, ChainModel):
 
     def zeros(self) -> np.ndarray:
         return np.zeros(self.n_params)
+
+
+@dataclass(frozen=True)
+class LinearNetwork:
+    """A deep linear network under the squared loss: what the closed forms of `004_…` §6.2.4
+    (Baldi–Hornik critical points, the balanced global minimum) are stated for.
+
+    model : the network (widths d₀, …, d_N).  loss : ℓ(W) = ½‖WX − Y‖² from sufficient
+    statistics (W*, C = XXᵀ, its square root, the scale factor).
+    """
+
+    model: DeepLinear
+    loss: SquaredFromStats
+
+
+class DeepLinearObjective(ChainObjective):
+    """Φ(W_1, …, W_N) = ℓ(W_N⋯W_1): a chain objective that also knows its symmetry orbit and,
+    under the squared loss, the closed-form setting of the analytic results."""
+
+    model: DeepLinear
+
+    def linear_network(self) -> LinearNetwork | None:
+        """The network and its squared loss (None under any other loss)."""
+        return LinearNetwork(self.model, self.ell) if isinstance(self.ell, SquaredFromStats) else None
+
+    def symmetry_dimension(self, theta: np.ndarray) -> int:
+        """dim of the orbit {(C₁W₁, C₂W₂C₁⁻¹, …, W_N C_{N−1}⁻¹)} through θ.
+
+        Its tangent space is spanned by (ΔW_j, ΔW_{j+1}) = (E W_j, −W_{j+1} E), E ∈ gl(d_j), for
+        every hidden layer j; the dimension is the numerical rank of those Σ_j d_j² vectors
+        (= Σ_j d_j² at points where each W_j has full row rank and W_{j+1} full column rank).
+        """
+        F = [np.asarray(W) for W in self.model.factors(theta)]
+        tangents = []
+        for j in range(len(F) - 1):
+            d = F[j].shape[0]
+            for a in range(d):
+                for c in range(d):
+                    blocks = [np.zeros_like(W) for W in F]
+                    blocks[j][a, :] = F[j][c, :]          # E W_j with E = e_a e_cᵀ
+                    blocks[j + 1][:, c] = -F[j + 1][:, a]  # −W_{j+1} E
+                    tangents.append(self.layout.flatten(blocks))
+        if not tangents:
+            return 0
+        T = np.asarray(tangents)
+        s = np.linalg.svd(T, compute_uv=False)
+        return int(np.sum(s > max(T.shape) * EPS * 1e3 * max(s[0], 1e-300))) if s[0] > 0 else 0

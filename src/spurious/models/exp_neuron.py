@@ -1,7 +1,7 @@
 """The exponential neuron of Kawaguchi & Kaelbling (2019) (`002_…` Problem 4).
 
-Around any scalar-output model f(x; θ) with output derivatives (an :class:`~spurious.models.MLP`
-or any object with ``forward``/``backward``/``second_order`` in its manner), the augmented loss
+Around a scalar-output model f(x; θ) with output derivatives (an :class:`~spurious.models.MLP`:
+``forward``, ``backward``, ``second_order``), the augmented loss
 
     L̃(θ, w, a, b) = s Σ_i ℓ(f(x_i; θ) + a·exp(wᵀx_i + b), y_i) + λ a²
 
@@ -25,6 +25,7 @@ import numpy as np
 from ..data import Dataset
 from ..errors import InputError, require_positive
 from .base import ParameterLayout
+from .mlp import MLP
 
 
 class ExpNeuron(ParameterLayout):
@@ -33,13 +34,10 @@ class ExpNeuron(ParameterLayout):
     kind = "exp-neuron"
 
     def __init__(self, model, lam: float = 1.0):
-        for name in ("forward", "backward", "second_order", "shapes"):
-            if not hasattr(model, name):
-                raise InputError("model", f"expected a model with output derivatives (e.g. MLP), "
-                                 f"got {type(model).__name__}")
-        if getattr(model, "d_out", None) != 1:
-            raise InputError("model", f"the exponential neuron needs a scalar output (d_out = 1), "
-                             f"got {getattr(model, 'd_out', None)}")
+        if not isinstance(model, MLP):
+            raise InputError("model", f"expected a model with output derivatives (an MLP), got {type(model).__name__}")
+        if model.d_out != 1:
+            raise InputError("model", f"the exponential neuron needs a scalar output (d_out = 1), got {model.d_out}")
         self.model = model
         self.lam = require_positive(lam, "lam")
         self.d_in = int(model.d_in)

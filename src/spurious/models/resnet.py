@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
+from ..losses import SquaredFromStats
 from .base import Blocks, prefix_products
 from .chain import ChainModel
 
@@ -117,8 +118,8 @@ class LinearResNet(ChainModel):
 
     def gradient_bound_constant(self, tau: float, ell) -> float:
         """c(τ, H, C) for a squared loss ``ell`` bound to data (``SquaredFromStats``)."""
-        C = getattr(getattr(ell, "stats", None), "XXt", None)
-        if C is None:
+        if not isinstance(ell, SquaredFromStats):
             raise InputError("loss", "the Hardt–Ma bound is stated for the squared loss")
+        C = ell.stats.XXt
         lam_min = float(np.linalg.eigvalsh(0.5 * (C + C.T))[0])
-        return hardt_ma_constant(tau, self._depth, lam_min, getattr(ell, "factor", 1.0))
+        return hardt_ma_constant(tau, self._depth, lam_min, ell.factor)

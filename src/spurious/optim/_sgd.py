@@ -23,6 +23,7 @@ import numpy as np
 from ..data import Dataset
 from ..errors import InputError, require_int
 from ..landscape import Landscape
+from ..objective import capability
 from ..result import Result, Status
 from ._trajectory import (
     IterateRecorder,
@@ -41,25 +42,23 @@ __all__ = ["run", "minibatch_gradient"]
 def minibatch_gradient(landscape: Landscape, w: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Mean over the samples ``idx`` of the per-sample gradients ∇E_l(w), flat (P,).
 
-    An objective that holds its own samples (a torch model: ``from_torch``) provides
-    ``minibatch_gradient(w, idx)`` itself."""
-    own = getattr(landscape.objective, "minibatch_gradient", None)
-    if callable(own):
+    An objective that holds its own samples (a torch model: ``from_torch``) offers the
+    capability ``minibatch_gradient(w, idx)``; otherwise the model is bound to those columns of
+    the landscape's Dataset (a summed loss divided by |idx|, a mean loss as it is)."""
+    own = capability(landscape.objective, "minibatch_gradient")
+    if own is not None:
         return own(w, idx)
     data = landscape.data
-    X, Y = data.X[:, idx], data.Y[:, idx]
-    model, loss = landscape.model, landscape.loss
-    b = len(idx)
-    objective = model.bind(loss, Dataset(X, Y))
+    objective = landscape.model.bind(landscape.loss, Dataset(data.X[:, idx], data.Y[:, idx]))
     grad = objective.value_and_gradient(w)[1]
-    return grad / b if not getattr(loss, "mean", False) else grad
+    return grad if landscape.loss.mean else grad / len(idx)
 
 
 def _check_sampled(landscape: Landscape) -> int:
     """The number of samples SGD draws from."""
-    own = getattr(landscape.objective, "n_samples", None)
-    if own is not None and callable(getattr(landscape.objective, "minibatch_gradient", None)):
-        return int(own)
+    own = capability(landscape.objective, "n_samples")
+    if own is not None and capability(landscape.objective, "minibatch_gradient") is not None:
+        return int(own())
     if not isinstance(landscape.data, Dataset) or landscape.loss is None:
         raise InputError("landscape", "SGD needs a landscape built on a Dataset (samples to draw)")
     return landscape.data.m

@@ -33,13 +33,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
+from scipy.linalg import eigh_tridiagonal
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh, minres
 
 from .tolerances import EPS
 
-__all__ = ["Inertia", "inertia", "certified_counts", "extreme_eigenpairs", "spectral_norm",
+__all__ = ["Inertia", "inertia", "certified_counts", "extreme_eigenpairs", "spectral_norm", "arpack_eigsh",
+           "smallest_eigenvalue",
            "block_lanczos", "BlockLanczosResult", "lanczos_failure_probability", "minres_solve",
-           "krylov_pinv_solve", "blas_threads", "blas_thread_count", "free_cores", "chain_hessian_squared"]
+           "krylov_pinv_solve", "blas_threads", "blas_thread_count", "free_cores", "chain_hessian_squared",
+           "Tridiagonal", "lanczos", "lanczos_extremes", "lanczos_quadrature", "lanczos_relative_error_at",
+           "ritz_errors"]
 
 # Kuczyński–Woźniakowski: P(relative error of the Lanczos estimate > e) ≤ KW_CONSTANT √P exp(−√e (2k−1)).
 KW_CONSTANT = 1.648
@@ -187,6 +191,23 @@ def certified_counts(H: np.ndarray, tau: float) -> CertifiedCounts:
 # Extreme eigenpairs
 
 
+def arpack_eigsh(op: LinearOperator, which: str, *, k: int = 1, tol: float = 1e-10, start: np.ndarray | None = None,
+                 maxiter: int | None = None, ncv: int | None = None, vectors: bool = True
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """``scipy.sparse.linalg.eigsh`` (implicitly restarted Lanczos, ARPACK) that never raises on
+    a stalled run: the converged pairs when ARPACK stops early, none ((0,), (P, 0)) on an
+    ARPACK error. Returns (λ (k,), V (P, k)); V is (P, 0) when ``vectors`` is False."""
+    P = op.shape[0]
+    try:
+        out = eigsh(op, k=k, which=which, tol=tol, ncv=ncv, v0=start, maxiter=maxiter,
+                    return_eigenvectors=vectors)
+    except ArpackNoConvergence as exc:
+        out = (exc.eigenvalues, exc.eigenvectors) if vectors else exc.eigenvalues
+    except ArpackError:
+        out = (np.zeros(0), np.zeros((P, 0))) if vectors else np.zeros(0)
+    return out if vectors else (np.asarray(out), np.zeros((P, 0)))
+
+
 def extreme_eigenpairs(op: LinearOperator, which: str, k: int = 1, tol: float = 1e-10,
                        seed: int = 0, ncv: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The k smallest (which="SA") or largest ("LA") eigenpairs, ascending, with residuals.
@@ -199,31 +220,36 @@ def extreme_eigenpairs(op: LinearOperator, which: str, k: int = 1, tol: float = 
     k = max(1, min(k, P - 2))
     ncv = ncv or min(P - 1, max(4 * k + 1, 20))
     v0 = np.random.default_rng(seed).standard_normal(P)
-    try:
-        lam, V = eigsh(op, k=k, which=which, tol=tol, ncv=ncv, v0=v0, maxiter=max(50 * P, 1000))
-    except ArpackNoConvergence as exc:
-        lam, V = exc.eigenvalues, exc.eigenvectors
-    except ArpackError:
-        lam, V = np.zeros(0), np.zeros((P, 0))
+    lam, V = arpack_eigsh(op, which, k=k, tol=tol, start=v0, maxiter=max(50 * P, 1000), ncv=ncv)
     order = np.argsort(lam)
     lam, V = lam[order], V[:, order]
     res = np.linalg.norm(op.matmat(V) - V * lam, axis=0) if lam.size else np.zeros(0)
     return lam, V, res
 
 
-def spectral_norm(op: LinearOperator | np.ndarray, tol: float = 1e-3, dense_limit: int = 50) -> float:
-    """‖H‖₂ = max |λ(H)|: dense for P ≤ ``dense_limit`` (or an array), else Lanczos (which="LM")."""
+def smallest_eigenvalue(H: np.ndarray | LinearOperator, tol: float = 1e-10, seed: int = 0) -> float:
+    """λ_min of a symmetric H: dense ``eigvalsh`` for an array, ARPACK (which="SA", seeded
+    Gaussian start, ≤ 20P restarts) for an operator; NaN when ARPACK converged on nothing."""
+    if isinstance(H, np.ndarray):
+        return float(np.linalg.eigvalsh(H)[0])
+    P = H.shape[0]
+    lam, _ = arpack_eigsh(H, "SA", tol=tol, start=np.random.default_rng(seed).standard_normal(P),
+                          maxiter=20 * P, vectors=False)
+    return float(np.min(lam)) if lam.size else float("nan")
+
+
+def spectral_norm(op: LinearOperator | np.ndarray, tol: float = 1e-3, dense_limit: int = 50,
+                  start: np.ndarray | None = None) -> float:
+    """‖H‖₂ = max |λ(H)|: dense for P ≤ ``dense_limit`` (or an array), else Lanczos (which="LM")
+    from ``start`` (default the ones vector), with a few power iterations (a lower estimate)
+    when ARPACK converges on nothing."""
     if isinstance(op, np.ndarray):
         return float(np.max(np.abs(np.linalg.eigvalsh(op)))) if op.size else 0.0
     P = op.shape[0]
     if P <= dense_limit:
         return float(np.max(np.abs(np.linalg.eigvalsh(op.matmat(np.eye(P))))))
-    try:
-        lam = eigsh(op, k=1, which="LM", tol=tol, return_eigenvectors=False, v0=np.ones(P), maxiter=20 * P)
-    except ArpackNoConvergence as exc:
-        lam = exc.eigenvalues
-    except ArpackError:
-        lam = np.zeros(0)
+    lam, _ = arpack_eigsh(op, "LM", tol=tol, start=np.ones(P) if start is None else start, maxiter=20 * P,
+                          vectors=False)
     if lam.size == 0:  # fall back on a few power iterations: a lower estimate
         v = np.random.default_rng(0).standard_normal(P)
         for _ in range(30):
@@ -272,6 +298,13 @@ def lanczos_failure_probability(dim: int, steps: int, relative_error: float, sta
     """
     single = KW_CONSTANT * np.sqrt(dim) * np.exp(-np.sqrt(relative_error) * (2 * steps - 1))
     return float(min(1.0, single) ** max(1, starts))
+
+
+def lanczos_relative_error_at(delta: float, dim: int, steps: int, starts: int = 1) -> float:
+    """The e with :func:`lanczos_failure_probability` (dim, steps, e, starts) = delta (1 when none ≤ 1 works)."""
+    single = delta ** (1.0 / max(1, starts))
+    root = np.log(KW_CONSTANT * np.sqrt(dim) / single) / max(2 * steps - 1, 1)
+    return float(min(1.0, max(root, 0.0) ** 2))
 
 
 def block_lanczos(op: LinearOperator, *, block: int = 4, steps: int = 40, seed: int = 0,
@@ -343,6 +376,141 @@ def _extremes_converged(V: np.ndarray, HV: np.ndarray, T: np.ndarray, tol: float
     ends = S[:, [0, -1]].T
     R = ends @ HV - (ends @ V) * theta[[0, -1], None]
     return bool(np.all(np.linalg.norm(R, axis=1) <= tol))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lanczos on one Krylov space (three-term recurrence): both ends, Gauss quadrature
+
+
+@dataclass
+class Tridiagonal:
+    """k steps of Lanczos from q₁: Qᵀ H Q = T (tridiagonal, diagonal ``alpha``, off-diagonal ``beta``).
+
+    ``Q`` is (k, P) with orthonormal rows (full reorthogonalisation); ``last_beta`` = β_k, the
+    size of the residual H q_k − α_k q_k − β_{k−1} q_{k−1}; ``n_hvp`` the products used.
+    """
+
+    alpha: np.ndarray
+    beta: np.ndarray
+    Q: np.ndarray
+    last_beta: float
+    n_hvp: int
+
+    def ritz(self) -> tuple[np.ndarray, np.ndarray]:
+        """Ritz values (ascending) and the eigenvectors S of T (columns)."""
+        return eigh_tridiagonal(self.alpha, self.beta)
+
+
+def _reorthogonalise(w: np.ndarray, Q: np.ndarray) -> float:
+    """w ← w − Qᵀ(Q w) in place (rows of Q orthonormal), repeated once if ‖w‖ fell below 1/√2 of
+    its value (DGKS); returns the final ‖w‖."""
+    before = float(np.linalg.norm(w))
+    w -= Q.T @ (Q @ w)
+    after = float(np.linalg.norm(w))
+    if after < 0.7071 * before:
+        w -= Q.T @ (Q @ w)
+        after = float(np.linalg.norm(w))
+    return after
+
+
+def lanczos(matvec, q1: np.ndarray, steps: int, stop=None) -> Tridiagonal:
+    """Lanczos with full reorthogonalisation (classical Gram–Schmidt, DGKS-corrected).
+
+    Each new vector is orthogonalised against all previous ones once more after the three-term
+    recurrence, and a second time only when that pass removed more than half of it (the
+    Daniel–Gragg–Kaufman–Stewart test): one pass is the rule, so the cost is 2·k·P per step.
+    Runs at most ``steps`` products; ``stop(alpha, beta, last_beta)`` is asked after each step
+    and ends the run when it returns True. An invariant subspace (β ≈ 0) also ends it.
+    Source: Golub & Van Loan, *Matrix Computations* (4th ed.), §10.1 (Algorithm 10.1.1) with
+    complete reorthogonalisation (§10.3.1).
+    """
+    P = q1.size
+    cap = min(steps, P)
+    Q = np.empty((min(cap, 64), P))
+    alpha, beta = [], []
+    q = q1 / np.linalg.norm(q1)
+    b = 0.0
+    for j in range(cap):
+        if j == Q.shape[0]:
+            Q = np.concatenate([Q, np.empty((min(Q.shape[0], cap - j), P))])
+        Q[j] = q
+        w = np.array(matvec(q), dtype=np.float64)  # a copy: updated in place below
+        alpha.append(float(q @ w))
+        w -= alpha[-1] * q + (b * Q[j - 1] if j > 0 else 0.0)  # the three-term recurrence
+        b = _reorthogonalise(w, Q[: j + 1])
+        norm_t = max(abs(a) for a in alpha) + (max(beta) if beta else 0.0)
+        if b <= 1e3 * EPS * max(norm_t, 1e-300) or j + 1 == cap or (stop is not None and stop(alpha, beta, b)):
+            break
+        beta.append(b)
+        q = w / b
+    k = len(alpha)
+    return Tridiagonal(np.array(alpha), np.array(beta[: k - 1]), Q[:k], b, k)
+
+
+def _extreme_error(value: float, neighbour: float, rho: float) -> float:
+    """min(ρ, ρ²/gap) for an extreme Ritz value with residual ρ and its nearest neighbour."""
+    gap = abs(neighbour - value)
+    return min(rho, rho * rho / gap) if gap > 0 else rho
+
+
+def _ritz_error(theta: np.ndarray, S: np.ndarray, last_beta: float, i: int) -> float:
+    """Eigenvalue error estimate of Ritz value i: min(ρ, ρ²/gap), ρ = β_k |s_{k,i}| its residual
+    (Parlett, *The Symmetric Eigenvalue Problem*, Thm 4.5.1 and the Kato–Temple bound §10.2,
+    with the gap to the nearest other Ritz value standing in for the true gap)."""
+    rho = last_beta * abs(S[-1, i])
+    if theta.size < 2:
+        return rho
+    others = np.delete(theta, i)
+    gap = float(np.min(np.abs(others - theta[i])))
+    return min(rho, rho * rho / gap) if gap > 0 else rho
+
+
+def ritz_errors(theta: np.ndarray, S: np.ndarray, last_beta: float) -> np.ndarray:
+    """The error estimates min(ρ, ρ²/gap) of every Ritz value of a :class:`Tridiagonal` (k,)."""
+    return np.array([_ritz_error(theta, S, last_beta, i) for i in range(theta.size)])
+
+
+def lanczos_extremes(matvec: Callable[[np.ndarray], np.ndarray], v0: np.ndarray, rtol: float,
+                     max_steps: int) -> Tridiagonal:
+    """Lanczos (:func:`lanczos`) from ``v0`` until both extreme Ritz values have an error estimate
+    min(ρ, ρ²/gap) ≤ ``rtol``·|θ| (floored at ε·max|θ|), or ``max_steps`` products.
+
+    ρ = β_k |s_{k,i}| is the residual of Ritz pair i and gap the distance to its neighbour
+    (Parlett, *The Symmetric Eigenvalue Problem*, Thm 4.5.1 and §10.2). The check needs only the
+    two lowest and two highest eigenpairs of T (``eigh_tridiagonal`` with ``select="i"``).
+    """
+    def converged(alpha: list[float], beta: list[float], last_beta: float) -> bool:
+        k = len(alpha)
+        if k < 4:
+            return False
+        a, b = np.array(alpha), np.array(beta)
+        low, S_low = eigh_tridiagonal(a, b, select="i", select_range=(0, 1))
+        high, S_high = eigh_tridiagonal(a, b, select="i", select_range=(k - 2, k - 1))
+        floor = EPS * max(abs(low[0]), abs(high[-1]))
+        errors = (_extreme_error(low[0], low[1], last_beta * abs(S_low[-1, 0])),
+                  _extreme_error(high[-1], high[-2], last_beta * abs(S_high[-1, -1])))
+        return all(e <= max(rtol * abs(lam), floor) for e, lam in zip(errors, (low[0], high[-1]), strict=True))
+
+    return lanczos(matvec, v0, max_steps, stop=converged)
+
+
+def lanczos_quadrature(matvec: Callable[[np.ndarray], np.ndarray], starts: list[np.ndarray],
+                       steps: int) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    """Gauss quadrature nodes and weights of the spectral measure seen from each start vector.
+
+    For each start q (normalised), ``steps`` Lanczos steps give T = S diag(θ) Sᵀ; the nodes are
+    the Ritz values θ_i and the weights τ_i = S[0, i]², so qᵀ f(H) q / ‖q‖² ≈ Σ τ_i f(θ_i)
+    (Golub & Meurant, *Matrices, Moments and Quadrature*, §6; stochastic Lanczos quadrature,
+    Ubaru, Chen & Saad 2017). Returns (nodes per start, weights per start, HVPs used).
+    """
+    nodes, weights, n_hvp = [], [], 0
+    for q in starts:
+        T = lanczos(matvec, q, steps)
+        lam, S = T.ritz()
+        nodes.append(lam)
+        weights.append(S[0] ** 2)
+        n_hvp += T.n_hvp
+    return nodes, weights, n_hvp
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from scipy.sparse.linalg import eigsh
 
 from .errors import InputError
 from .landscape import Landscape
+from .linalg import extreme_eigenpairs
 
 __all__ = ["Slice", "random_directions", "hessian_directions", "given_directions",
            "slice_1d", "slice_2d", "Normalisation"]
@@ -157,9 +157,11 @@ def hessian_directions(landscape: Landscape, point: object, k: int = 2
         method = "dense eigh"
     else:
         op = landscape.hessian_operator(center)
-        lo_w, lo_v = eigsh(op, k=1, which="SA", tol=1e-10)
-        hi_w, hi_v = eigsh(op, k=1, which="LA", tol=1e-10)
-        pairs = [(lo_w[0], lo_v[:, 0]), (hi_w[0], hi_v[:, 0])]
+        lo_w, lo_v, _ = extreme_eigenpairs(op, "SA", 1, tol=1e-10)
+        hi_w, hi_v, _ = extreme_eigenpairs(op, "LA", 1, tol=1e-10)
+        if lo_w.size == 0 or hi_w.size == 0:
+            raise np.linalg.LinAlgError("Lanczos (ARPACK) found no converged extreme eigenpair")
+        pairs = [(lo_w[0], lo_v[:, 0]), (hi_w[-1], hi_v[:, -1])]
         method = "Lanczos (eigsh)"
     pairs = pairs[:k]
     dirs = np.array([v / np.linalg.norm(v) for _, v in pairs])

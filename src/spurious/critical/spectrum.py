@@ -28,15 +28,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.linalg import eigh_tridiagonal
 from scipy.sparse.linalg import LinearOperator
 
 from ..linalg import (
+    Tridiagonal,
     blas_threads,
     block_lanczos,
     certified_counts,
     extreme_eigenpairs,
+    lanczos,
+    lanczos_extremes,
     lanczos_failure_probability,
+    lanczos_quadrature,
+    lanczos_relative_error_at,
+    ritz_errors,
 )
 from ..objective import capability
 from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
@@ -222,7 +227,7 @@ def _block(op: LinearOperator, tolerances: Tolerances, k: int, tol: float, seed:
     if res.basis_size >= P:  # the basis spans ℝ^P: Rayleigh–Ritz is a full eigendecomposition
         failure, lower = 0.0, lam_min - float(r[0])
     else:
-        e = _relative_error_at(TARGET_FAILURE, P, res.steps, res.block)
+        e = lanczos_relative_error_at(TARGET_FAILURE, P, res.steps, res.block)
         failure = lanczos_failure_probability(P, res.steps, e, res.block)
         lower = lam_min - e * (lam_max - lam_min) / (1.0 - e) if e < 1.0 else -np.inf
     return Spectrum(lam_min, lam_max, float(r[0]), float(r[-1]), X[:, 0].copy(), X[:, -1].copy(), hess_norm,
@@ -230,13 +235,6 @@ def _block(op: LinearOperator, tolerances: Tolerances, k: int, tol: float, seed:
                     f"block Lanczos (b = {res.block}, {res.steps} steps, {res.products} HVPs, "
                     f"{res.deflated} deflated)", eigenvalues=low, kind=PROBABILISTIC,
                     failure_probability=failure, lam_min_lower=float(lower))
-
-
-def _relative_error_at(delta: float, dim: int, steps: int, starts: int) -> float:
-    """The e with lanczos_failure_probability(dim, steps, e, starts) = delta (1 when none ≤ 1 works)."""
-    single = delta ** (1.0 / max(1, starts))
-    root = np.log(1.648 * np.sqrt(dim) / single) / max(2 * steps - 1, 1)
-    return float(min(1.0, max(root, 0.0) ** 2))
 
 
 def _lanczos(op: LinearOperator, tolerances: Tolerances, k: int, tol: float, seed: int) -> Spectrum:
@@ -256,89 +254,6 @@ def _lanczos(op: LinearOperator, tolerances: Tolerances, k: int, tol: float, see
 # --- Lanczos on one Krylov space: both ends, spectral density, trace --------------------------
 
 
-@dataclass
-class Tridiagonal:
-    """k steps of Lanczos from q₁: Qᵀ H Q = T (tridiagonal, diagonal ``alpha``, off-diagonal ``beta``).
-
-    ``Q`` is (k, P) with orthonormal rows (full reorthogonalisation); ``last_beta`` = β_k, the
-    size of the residual H q_k − α_k q_k − β_{k−1} q_{k−1}; ``n_hvp`` the products used.
-    """
-
-    alpha: np.ndarray
-    beta: np.ndarray
-    Q: np.ndarray
-    last_beta: float
-    n_hvp: int
-
-    def ritz(self) -> tuple[np.ndarray, np.ndarray]:
-        """Ritz values (ascending) and the eigenvectors S of T (columns)."""
-        return eigh_tridiagonal(self.alpha, self.beta)
-
-
-def _reorthogonalise(w: np.ndarray, Q: np.ndarray) -> float:
-    """w ← w − Qᵀ(Q w) in place (rows of Q orthonormal), repeated once if ‖w‖ fell below 1/√2 of
-    its value (DGKS); returns the final ‖w‖."""
-    before = float(np.linalg.norm(w))
-    w -= Q.T @ (Q @ w)
-    after = float(np.linalg.norm(w))
-    if after < 0.7071 * before:
-        w -= Q.T @ (Q @ w)
-        after = float(np.linalg.norm(w))
-    return after
-
-
-def lanczos(matvec, q1: np.ndarray, steps: int, stop=None) -> Tridiagonal:
-    """Lanczos with full reorthogonalisation (classical Gram–Schmidt, DGKS-corrected).
-
-    Each new vector is orthogonalised against all previous ones once more after the three-term
-    recurrence, and a second time only when that pass removed more than half of it (the
-    Daniel–Gragg–Kaufman–Stewart test): one pass is the rule, so the cost is 2·k·P per step.
-    Runs at most ``steps`` products; ``stop(alpha, beta, last_beta)`` is asked after each step
-    and ends the run when it returns True. An invariant subspace (β ≈ 0) also ends it.
-    Source: Golub & Van Loan, *Matrix Computations* (4th ed.), §10.1 (Algorithm 10.1.1) with
-    complete reorthogonalisation (§10.3.1).
-    """
-    P = q1.size
-    cap = min(steps, P)
-    Q = np.empty((min(cap, 64), P))
-    alpha, beta = [], []
-    q = q1 / np.linalg.norm(q1)
-    b = 0.0
-    for j in range(cap):
-        if j == Q.shape[0]:
-            Q = np.concatenate([Q, np.empty((min(Q.shape[0], cap - j), P))])
-        Q[j] = q
-        w = np.array(matvec(q), dtype=np.float64)  # a copy: updated in place below
-        alpha.append(float(q @ w))
-        w -= alpha[-1] * q + (b * Q[j - 1] if j > 0 else 0.0)  # the three-term recurrence
-        b = _reorthogonalise(w, Q[: j + 1])
-        norm_t = max(abs(a) for a in alpha) + (max(beta) if beta else 0.0)
-        if b <= 1e3 * EPS * max(norm_t, 1e-300) or j + 1 == cap or (stop is not None and stop(alpha, beta, b)):
-            break
-        beta.append(b)
-        q = w / b
-    k = len(alpha)
-    return Tridiagonal(np.array(alpha), np.array(beta[: k - 1]), Q[:k], b, k)
-
-
-def _extreme_error(value: float, neighbour: float, rho: float) -> float:
-    """min(ρ, ρ²/gap) for an extreme Ritz value with residual ρ and its nearest neighbour."""
-    gap = abs(neighbour - value)
-    return min(rho, rho * rho / gap) if gap > 0 else rho
-
-
-def _ritz_error(theta: np.ndarray, S: np.ndarray, last_beta: float, i: int) -> float:
-    """Eigenvalue error estimate of Ritz value i: min(ρ, ρ²/gap), ρ = β_k |s_{k,i}| its residual
-    (Parlett, *The Symmetric Eigenvalue Problem*, Thm 4.5.1 and the Kato–Temple bound §10.2,
-    with the gap to the nearest other Ritz value standing in for the true gap)."""
-    rho = last_beta * abs(S[-1, i])
-    if theta.size < 2:
-        return rho
-    others = np.delete(theta, i)
-    gap = float(np.min(np.abs(others - theta[i])))
-    return min(rho, rho * rho / gap) if gap > 0 else rho
-
-
 def extreme_eigenvalues(landscape, point, tolerances: Tolerances = DEFAULT, *, rtol: float = 1e-8,
                         max_steps: int = 2000, seed: int = 0) -> Spectrum:
     """λ_min and λ_max of ∇²Φ(θ) from one Krylov space, with residual certificates.
@@ -352,23 +267,7 @@ def extreme_eigenvalues(landscape, point, tolerances: Tolerances = DEFAULT, *, r
     theta = landscape.point(point)
     P = theta.size
     v0 = np.random.default_rng(seed).standard_normal(P)
-
-    def matvec(v: np.ndarray) -> np.ndarray:
-        return landscape.hvp(theta, v)
-
-    def converged(alpha: list[float], beta: list[float], last_beta: float) -> bool:
-        k = len(alpha)
-        if k < 4:
-            return False
-        a, b = np.array(alpha), np.array(beta)
-        low, S_low = eigh_tridiagonal(a, b, select="i", select_range=(0, 1))
-        high, S_high = eigh_tridiagonal(a, b, select="i", select_range=(k - 2, k - 1))
-        floor = EPS * max(abs(low[0]), abs(high[-1]))
-        errors = (_extreme_error(low[0], low[1], last_beta * abs(S_low[-1, 0])),
-                  _extreme_error(high[-1], high[-2], last_beta * abs(S_high[-1, -1])))
-        return all(e <= max(rtol * abs(lam), floor) for e, lam in zip(errors, (low[0], high[-1]), strict=True))
-
-    T = lanczos(matvec, v0, min(max_steps, P), stop=converged)
+    T = lanczos_extremes(lambda v: landscape.hvp(theta, v), v0, rtol, min(max_steps, P))
     lam, S = T.ritz()
     V = (T.Q.T @ S[:, [0, -1]]).T
     V /= np.linalg.norm(V, axis=1, keepdims=True)
@@ -376,7 +275,7 @@ def extreme_eigenvalues(landscape, point, tolerances: Tolerances = DEFAULT, *, r
     err = np.linalg.norm(HV - lam[[0, -1], None] * V, axis=1)
     hess_norm = float(max(abs(lam[0]), abs(lam[-1])))
     ztol = tolerances.scaled("eigenvalue", hess_norm) if hess_norm > 0 else 0.0
-    settled = np.array([_ritz_error(lam, S, T.last_beta, i) for i in range(lam.size)]) <= ztol
+    settled = ritz_errors(lam, S, T.last_beta) <= ztol
     spec = Spectrum(float(lam[0]), float(lam[-1]), float(err[0]), float(err[1]), V[0], V[1], hess_norm, ztol,
                     int(np.sum(settled & (lam < -ztol))), int(np.sum(settled & (np.abs(lam) <= ztol))),
                     T.n_hvp == P, f"lanczos (one Krylov space, {T.n_hvp} + 2 HVPs)", eigenvalues=lam)
@@ -415,13 +314,8 @@ def spectral_density(landscape, point, *, probes: int = 8, steps: int = 80, grid
     theta = landscape.point(point)
     P = theta.size
     rng = np.random.default_rng(seed)
-    nodes, weights, n_hvp = [], [], 0
-    for _ in range(probes):
-        T = lanczos(lambda v: landscape.hvp(theta, v), rng.choice([-1.0, 1.0], size=P), min(steps, P))
-        lam, S = T.ritz()
-        nodes.append(lam)
-        weights.append(S[0] ** 2)
-        n_hvp += T.n_hvp
+    starts = [rng.choice([-1.0, 1.0], size=P) for _ in range(probes)]
+    nodes, weights, n_hvp = lanczos_quadrature(lambda v: landscape.hvp(theta, v), starts, min(steps, P))
     width = max(len(n) for n in nodes)
     N = np.array([np.pad(n, (0, width - n.size), constant_values=np.nan) for n in nodes])
     W = np.array([np.pad(w, (0, width - w.size)) for w in weights])

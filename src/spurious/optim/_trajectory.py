@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
 from ..errors import InputError, as_float_array, require_positive
 from ..landscape import Landscape
+from ..linalg import smallest_eigenvalue
 
 DENSE_LIMIT = 400  # below this many parameters λ_min comes from a dense eigendecomposition
 
@@ -66,19 +66,11 @@ def check_points(points: Sequence[object] | None, landscape: Landscape) -> np.nd
 
 
 def lambda_min(landscape: Landscape, point: np.ndarray, tol: float = 1e-10) -> float:
-    """Smallest eigenvalue of ∇²Φ(point): dense for P ≤ DENSE_LIMIT, else Lanczos (which='SA')."""
-    P = landscape.n_params
-    if P <= DENSE_LIMIT:
-        return float(np.linalg.eigvalsh(landscape.hessian(point))[0])
-    op = landscape.hessian_operator(point)
-    try:
-        vals = eigsh(op, k=1, which="SA", tol=tol, maxiter=20 * P,
-                     v0=np.random.default_rng(0).standard_normal(P), return_eigenvectors=False)
-    except ArpackNoConvergence as exc:
-        vals = exc.eigenvalues
-        if len(vals) == 0:
-            return float("nan")
-    return float(np.min(vals))
+    """Smallest eigenvalue of ∇²Φ(point): dense for P ≤ DENSE_LIMIT, else Lanczos (which='SA');
+    :func:`spurious.linalg.smallest_eigenvalue`."""
+    if landscape.n_params <= DENSE_LIMIT:
+        return smallest_eigenvalue(landscape.hessian(point))
+    return smallest_eigenvalue(landscape.hessian_operator(point), tol)
 
 
 def all_finite(*values: object) -> bool:

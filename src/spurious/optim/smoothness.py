@@ -16,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse.linalg import LinearOperator, eigsh
+from scipy.sparse.linalg import LinearOperator
 
+from .. import linalg
 from ..errors import InputError, require_int
 from ..landscape import Landscape
 from ._trajectory import DENSE_LIMIT, check_landscape, check_positive, check_steps, sample_ball
@@ -59,13 +60,12 @@ class SmoothnessEstimate:
 
 
 def spectral_norm(op: np.ndarray | LinearOperator) -> float:
-    """‖A‖₂ of a symmetric matrix or operator: dense eigvalsh, or Lanczos (which='LM')."""
+    """‖A‖₂ of a symmetric matrix (symmetrised, dense ``eigvalsh``) or operator (Lanczos, which='LM',
+    relative tolerance 1e-8, seeded Gaussian start): :func:`spurious.linalg.spectral_norm`."""
     if isinstance(op, np.ndarray):
-        return float(np.max(np.abs(np.linalg.eigvalsh(0.5 * (op + op.T)))))
-    P = op.shape[0]
-    vals = eigsh(op, k=1, which="LM", tol=1e-8, maxiter=20 * P,
-                 v0=np.random.default_rng(0).standard_normal(P), return_eigenvectors=False)
-    return float(np.max(np.abs(vals)))
+        return linalg.spectral_norm(0.5 * (op + op.T))
+    start = np.random.default_rng(0).standard_normal(op.shape[0])
+    return linalg.spectral_norm(op, tol=1e-8, dense_limit=0, start=start)
 
 
 def _hessian(landscape: Landscape, point: np.ndarray) -> np.ndarray | LinearOperator:

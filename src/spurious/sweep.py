@@ -56,6 +56,7 @@ from .errors import InputError, MissingDependencyError
 from .landscape import Landscape
 from .spec import GENERATORS, ProblemSpec, build_landscape, make_spec, start_point, write_problem
 from .tolerances import DEFAULT
+from .vocabulary import Ending, Label, RunStatus
 
 __all__ = ["SweepConfig", "Task", "load_config", "parse_config", "expand", "run_task", "run_sweep",
            "load_results", "summarise", "plot_summary", "config_hash", "task_spec", "METHODS", "ENDS",
@@ -127,7 +128,7 @@ METHODS: dict[str, Callable[..., Any]] = {"gd": _gd, "sgd": _sgd, "pgd": _pgd} |
 
 # ---------------------------------------------------------------- end labels
 
-ENDINGS = ("global minimum", "critical, not global", "critical (optimum unknown)", "unconverged", "diverged")
+ENDINGS: tuple[Ending, ...] = tuple(Ending)
 
 
 def _gap(landscape: Landscape, loss: float) -> float | None:
@@ -136,22 +137,22 @@ def _gap(landscape: Landscape, loss: float) -> float | None:
 
 
 def _quick_end(landscape: Landscape, point: np.ndarray, loss: float, grad_norm: float, status: str,
-               params: Mapping[str, Any]) -> tuple[str, float | None]:
+               params: Mapping[str, Any]) -> tuple[Ending, float | None]:
     """diverged (non-finite) / unconverged (not converged by the method's own rule and ‖∇Φ‖ > gtol·max(1, |Φ|))
     / global minimum (Φ − Φ* ≤ ftol·(1 + |Φ*|)) / critical, not global / critical (optimum unknown).
 
     Returns (label, gap)."""
-    if status == "diverged" or not (np.isfinite(loss) and np.isfinite(grad_norm)):
-        return "diverged", None
+    if status == RunStatus.DIVERGED or not (np.isfinite(loss) and np.isfinite(grad_norm)):
+        return Ending.DIVERGED, None
     gap = _gap(landscape, loss)
-    if status != "converged" and grad_norm > float(params["gtol"]) * max(1.0, abs(loss)):
-        return "unconverged", gap
+    if status != RunStatus.CONVERGED and grad_norm > float(params["gtol"]) * max(1.0, abs(loss)):
+        return Ending.UNCONVERGED, gap
     if gap is None:
-        return "critical (optimum unknown)", None
+        return Ending.CRITICAL_OPTIMUM_UNKNOWN, None
     fstar = loss - gap
     if gap <= float(params["ftol"]) * (1.0 + abs(fstar)):
-        return "global minimum", gap
-    return "critical, not global", gap
+        return Ending.GLOBAL_MINIMUM, gap
+    return Ending.CRITICAL_NOT_GLOBAL, gap
 
 
 def _certified_end(landscape: Landscape, point: np.ndarray, loss: float, grad_norm: float, status: str,
@@ -159,10 +160,10 @@ def _certified_end(landscape: Landscape, point: np.ndarray, loss: float, grad_no
     """diverged / unconverged as in the quick end; otherwise the certified label of classify."""
     from .critical import classify
 
-    if status == "diverged" or not (np.isfinite(loss) and np.isfinite(grad_norm)):
-        return "diverged", None
+    if status == RunStatus.DIVERGED or not (np.isfinite(loss) and np.isfinite(grad_norm)):
+        return Ending.DIVERGED, None
     c = classify(landscape, point)
-    label = "unconverged" if c.label == "not critical" else c.label
+    label = Ending.UNCONVERGED if c.label == Label.NOT_CRITICAL else c.label
     return label, _gap(landscape, loss)
 
 
@@ -471,7 +472,7 @@ def _run_task(task: Task, out: Path | None, config_hash: str) -> list[dict[str, 
         points.append(np.asarray(result.point, dtype=np.float64))
         rows.append({**common, "seed": int(seed), "final_loss": float(result.loss),
                      "grad_norm": float(result.grad_norm), "iterations": int(result.iterations),
-                     "status": str(result.status), "ending": label, "min_value": fstar,
+                     "status": str(result.status), "ending": str(label), "min_value": fstar,
                      "gap": gap, "seconds": time.perf_counter() - start})
     if out is not None:
         _write_points(Path(out) / task.id, spec, points, [r["final_loss"] for r in rows])
@@ -640,7 +641,7 @@ def summarise(table: pa.Table, by: Iterable[str]) -> list[dict[str, Any]]:
         for r in group:
             labels[r["ending"]] = labels.get(r["ending"], 0) + 1
         summary.append({**dict(zip(by, key, strict=True)), "runs": len(group),
-                        "global_fraction": labels.get("global minimum", 0) / len(group),
+                        "global_fraction": labels.get(Ending.GLOBAL_MINIMUM, 0) / len(group),
                         "endings": labels})
     return summary
 

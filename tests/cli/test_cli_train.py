@@ -17,7 +17,7 @@ def test_train_writes_outputs(tmp_path, algorithm):
                                    "--steps", "60", "--lr", "0.01", "--out", str(out)])
     assert res.exit_code == 0, res.output
     table = pq.read_table(out / "trajectory.parquet")
-    assert {"step", "loss", "grad_norm"} <= set(table.column_names)
+    assert table.column_names[:4] == ["iteration", "loss", "grad_norm", "step_size"]
     assert (out / "trajectory.png").stat().st_size > 1000
     summary = json.loads((out / "summary.json").read_text())
     assert summary["algorithm"] == algorithm and summary["thm67_bound"] > 0

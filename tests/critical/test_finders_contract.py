@@ -22,8 +22,9 @@ from spurious.models.mlp import MLP
 from spurious.models.resnet import LinearResNet
 from spurious.models.towers import MultiTower
 from spurious.optim.functions import cosine_saddle_landscape, frye_quartic_landscape, quadratic_landscape
+from spurious.vocabulary import RunStatus
 
-STATUSES = {"converged", "gradient-flat", "stalled", "max-iterations", "diverged"}
+STATUSES = set(RunStatus)
 
 
 def _models() -> dict[str, Landscape]:
@@ -63,7 +64,7 @@ def _start(landscape: Landscape, kind: str, seed: int, scale_exp: int) -> np.nda
 def _check_contract(res, P: int) -> None:
     assert res.status in STATUSES, res.status
     assert res.message, res.summary()
-    assert res.evaluations.get("value_and_gradient", 0) >= 1
+    assert res.evaluations.value >= 1 and res.evaluations.gradient >= 1
     assert res.point.shape == (P,) and np.all(np.isfinite(res.point))
     assert not np.isnan(res.loss) and not np.isnan(res.grad_norm_sq)
     if res.status == "converged":

@@ -42,14 +42,14 @@ def test_sgd_stops_at_first_eps_iterate():
     res = sgd(L, L.model.random_point(0), lr=0.05, steps=20_000, batch_size=30, eps=1e-2, seed=0)
     assert res.status == "converged" and "ε" in res.message
     assert res.grad_norm <= 1e-2 < res.log["grad_norm"][-2]
-    assert res.evaluations["value_and_gradient"] >= res.iterations
+    assert res.evaluations.gradient >= res.iterations
 
 
 def test_sgd_without_eps_runs_its_budget():
     L = _net()
     res = sgd(L, L.model.random_point(0), lr=0.01, steps=20, record_every=10)
     assert res.status == "max-iterations" and "budget" in res.message
-    assert res.iterate_steps == [0, 10, 20]
+    assert res.iterate_steps == (0, 10, 20)
 
 
 def test_pgd_message_names_the_return_rule():

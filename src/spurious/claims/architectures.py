@@ -41,8 +41,9 @@ from ..models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower
 from ..models.mlp import get_activation
 from ..models.relu_paths import bernoulli_paths, expected_bernoulli_output, path_sum, relu_forward
 from ..tolerances import EPS, Tolerances, relative_error
+from ..vocabulary import UNSETTLED
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
-from .critical import UNSETTLED, TiltedDoubleWell, _label_counterexample, _polish_hard, _settle_minimum
+from .critical import TiltedDoubleWell, _label_counterexample, _polish_hard, _settle_minimum
 from .evidence import Evidence
 from .registry import CheckContext, ClosestCall, Control, Outcome, Status, claim
 

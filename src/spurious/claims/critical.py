@@ -39,12 +39,11 @@ from ..losses import CrossEntropyLoss, HuberLoss, LogisticLoss, Loss, SquaredLos
 from ..models import DeepLinear
 from ..slices import slice_1d
 from ..tolerances import DEFAULT
+from ..vocabulary import SADDLES, UNSETTLED
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
 from .evidence import Evidence
 from .registry import CheckContext, ClosestCall, Control, Corrected, Outcome, Status, claim, closest
 
-SADDLES = ("strict saddle", "non-strict saddle")
-UNSETTLED = ("inconclusive", "not critical")
 #: The quantities whose margins the report draws (``series["margins"]``).
 NEG_CURVATURE = "−λ_min (error bound subtracted)"
 GAP = "Φ − Φ*"

@@ -10,7 +10,7 @@ data series (``Outcome.series``) that the report draws.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -18,18 +18,10 @@ import numpy as np
 
 from ..errors import InputError
 from ..tolerances import DEFAULT, Tolerances
+from ..vocabulary import VerdictStatus
 
-
-class Status(StrEnum):
-    """A claim's verdict. ``holds``/``refuted`` are claims about mathematics; ``inconclusive``
-    says our numerics could not decide; ``error`` says the check itself failed."""
-
-    HOLDS = "holds"
-    REFUTED = "refuted"
-    INCONCLUSIVE = "inconclusive"
-    NOT_IMPLEMENTED = "not implemented"
-    ERROR = "error"
-
+#: A claim's verdict (the one definition is :class:`spurious.vocabulary.VerdictStatus`).
+Status = VerdictStatus
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
@@ -285,13 +277,18 @@ class Verdict:
     @classmethod
     def build(cls, entry: Entry, outcome: Outcome, *, seconds: float, seed: int, status: Status,
               notes: list[str], counterexamples: list[dict[str, Any]]) -> Verdict:
-        """The verdict of ``entry`` from its check's ``outcome`` and the discipline's decisions."""
-        return cls(id=entry.id, document=entry.document, where=entry.where, statement=entry.statement,
-                   expected=entry.expected, status=status, figure=outcome.figure,
-                   tolerance=outcome.tolerance, seconds=seconds, seed=seed, reason=outcome.reason,
-                   evidence=outcome.evidence, instances=outcome.instances, series=outcome.series,
-                   tally=outcome.tally, closest_call=outcome.closest_call, control=outcome.control,
-                   counterexamples=counterexamples, corrected=outcome.corrected, notes=notes)
+        """The verdict of ``entry`` from its check's ``outcome`` and the discipline's decisions.
+
+        Every field of :class:`Entry` and of :class:`Outcome` that a Verdict also has is taken
+        over by name (the entry's first); the discipline's decisions (``status``, the saved
+        ``counterexamples``, ``notes``) and the run's ``seconds`` and ``seed`` replace the rest.
+        """
+        mine = {f.name for f in fields(cls)}
+        decided = {"status": status, "counterexamples": counterexamples, "notes": notes,
+                   "seconds": seconds, "seed": seed}
+        taken = {f.name: getattr(source, f.name) for source in (outcome, entry) for f in fields(source)
+                 if f.name in mine and f.name not in decided}
+        return cls(**taken, **decided)
 
     @property
     def unexpected(self) -> bool:

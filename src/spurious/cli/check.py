@@ -28,9 +28,10 @@ from ..claims import (
     run_seeds,
     select,
 )
+from ..vocabulary import VerdictStatus
 
-STYLE = {"holds": "green", "refuted": "red", "inconclusive": "yellow",
-         "not implemented": "dim", "error": "bold red"}
+STYLE = {VerdictStatus.HOLDS: "green", VerdictStatus.REFUTED: "red", VerdictStatus.INCONCLUSIVE: "yellow",
+         VerdictStatus.NOT_IMPLEMENTED: "dim", VerdictStatus.ERROR: "bold red"}
 
 
 def verdict_rows(verdicts: list[Verdict]) -> list[dict[str, str]]:

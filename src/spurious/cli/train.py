@@ -1,7 +1,7 @@
 """``spurious train``: run GD, SGD or perturbed GD on any problem and save where it ends.
 
 Writes ``final.npy`` (the last point: reopen it with ``spurious classify --problem
-OUT/problem.toml --point OUT/final.npy``), ``trajectory.parquet`` (step, loss, grad_norm),
+OUT/problem.toml --point OUT/final.npy``), ``trajectory.parquet`` (the run log: iteration, loss, grad_norm, step_size),
 ``trajectory.png`` (loss − f* and ‖∇f‖ against the step, with ε and the Thm 6.7 step bound
 2(f(w₀) − f*)/(ηε²)), ``summary.json`` and ``problem.toml``. ``--lr 1/beta`` (the default) takes
 the step η = 1/β of Thm 6.7 (`004_…` §6.2), β = max ‖∇²f‖₂ estimated on a ball around w₀ and printed.
@@ -10,6 +10,7 @@ the step η = 1/β of Thm 6.7 (`004_…` §6.2), β = max ‖∇²f‖₂ estima
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -64,7 +65,7 @@ def plot_trajectory(result: Result, path: Path, f_star: float | None, eps: float
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    step = np.asarray(result.log["step"])
+    step = np.asarray(result.log["iteration"])
     loss = np.asarray(result.log["loss"])
     gn = np.asarray(result.log["grad_norm"])
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
@@ -90,12 +91,10 @@ def plot_trajectory(result: Result, path: Path, f_star: float | None, eps: float
 
 
 def save_parquet(result: Result, path: Path) -> None:
-    import pyarrow as pa
+    """The run's :class:`~spurious.result.RunLog` as one parquet table (its columns in order)."""
     import pyarrow.parquet as pq
 
-    cols = {k: result.log[k] for k in ("step", "loss", "grad_norm", "dist_crit") if k in result.log}
-    table = pa.table({k: pa.array(np.asarray(v, dtype=np.float64)) for k, v in cols.items()})
-    pq.write_table(table, path)
+    pq.write_table(result.log.to_arrow(), path)
 
 
 @click.command("train")
@@ -145,7 +144,7 @@ def train(algorithm: str, steps: int, lr: str, batch_size: int, eps: float | Non
             delta_f = max(f0 - (f_star if f_star is not None else 0.0), 1e-12)
             result = pgd(landscape, x0, beta=beta, rho=max(rho.value, 1e-12), eps=eps, c=c_const,
                          delta=pgd_delta, delta_f=delta_f, max_steps=steps, seed=spec.seed, progress=report)
-            result.info["constants_region"] = region
+            result = replace(result, info={**result.info, "constants_region": region})
     f_star = landscape.min_value
     eta = float(result.info.get("lr", result.info.get("params", {}).get("lr", step or 0.0)))
     bound = gd_step_bound(f0, min(f_star, f0), eta, eps) if (f_star is not None and eta > 0) else None

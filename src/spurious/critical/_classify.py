@@ -25,23 +25,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from ..errors import InputError, require_landscape
 from ..objective import MinValue, capability
 from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
+from ..vocabulary import MINIMA, SADDLES, Label
 from .rigorous import certify_classification
 from .spectrum import Spectrum, hessian_spectrum
 
 __all__ = ["Classification", "DescentCurve", "LABELS", "classify", "find_descent_curve",
            "symmetry_orbit_dimension", "gradient_tolerance"]
 
-Label = Literal["global minimum", "spurious local minimum", "local minimum", "strict saddle",
-                "non-strict saddle", "not critical", "inconclusive"]
-LABELS: tuple[str, ...] = ("global minimum", "spurious local minimum", "local minimum", "strict saddle",
-                           "non-strict saddle", "not critical", "inconclusive")
+LABELS: tuple[Label, ...] = tuple(Label)
 FROM_LANDSCAPE: Any = object()  # classify's default optimum: the landscape's own (``landscape.optimum``)
 
 
@@ -84,13 +82,16 @@ class Classification:
     symmetry_dim: int | None = None
     descent: DescentCurve | None = None
 
+    def __post_init__(self) -> None:
+        self.label = Label(self.label)
+
     @property
     def is_minimum(self) -> bool:
-        return self.label in ("global minimum", "spurious local minimum", "local minimum")
+        return self.label in MINIMA
 
     @property
     def is_saddle(self) -> bool:
-        return self.label in ("strict saddle", "non-strict saddle")
+        return self.label in SADDLES
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -31,8 +31,9 @@ from scipy.sparse.linalg import ArpackError, LinearOperator, lsmr
 from ..errors import InputError, require_int, require_landscape
 from ..linalg import krylov_pinv_solve, minres_solve, spectral_norm
 from ..optim._trajectory import IterateRecorder
-from ..result import Result, Status
+from ..result import Evaluations, Result, RunLog
 from ..tolerances import DEFAULT, Tolerances
+from ..vocabulary import RunStatus
 from ._classify import gradient_tolerance
 
 __all__ = ["newton_mr", "damped_newton", "gradient_norm_minimisation", "levenberg_marquardt",
@@ -122,12 +123,17 @@ def _finite(*xs) -> bool:
 class _FinderRun:
     """State of one finder run: the current point, the log, the counts, the escapes."""
 
-    def __init__(self, landscape, x0: object, method: str, tolerances: Tolerances, record_every: int):
+    def __init__(self, landscape, x0: object, method: str, settings: dict, tolerances: Tolerances,
+                 record_every: int):
         self.theta = landscape.point(x0, "x0").copy()
         self.oracle = _Oracle(landscape)
         self.method = method
+        self.settings = settings
         self.tolerances = tolerances
-        self.log: dict[str, list[float]] = {"loss": [], "grad_norm_sq": [], "step": [], "inner_iterations": []}
+        self.log = RunLog(("inner_iterations",))
+        self.gsq_history: list[float] = []  # ‖∇Φ‖² per iteration, for the stall window
+        self.logged_theta = self.theta  # the iterate of the last log row (for its step_size)
+        self.inner = float("nan")  # inner iterations of the direction that produced the next row's step
         self.warnings: list[str] = []
         self.info: dict = {}
         self.recorder = IterateRecorder(record_every)
@@ -140,15 +146,27 @@ class _FinderRun:
     def gsq(self) -> float:
         return _sq(self.g)
 
-    def result(self, status: Status, message: str) -> Result:
+    def log_row(self, gn: float) -> None:
+        """Log the current iterate: iteration, Φ, ‖∇Φ‖, the length of the step that reached it."""
+        self.gsq_history.append(self.gsq)
+        with np.errstate(all="ignore"):
+            step_size = float(np.linalg.norm(self.theta - self.logged_theta))
+        self.log.append(iteration=self.iteration, loss=self.f, grad_norm=gn, step_size=step_size,
+                        inner_iterations=self.inner)
+        self.logged_theta, self.inner = self.theta, float("nan")
+
+    def result(self, status: RunStatus, message: str) -> Result:
         f, gsq = self.f, self.gsq
         if not (np.isfinite(f) and np.isfinite(gsq)):
             f, gsq = float("inf"), float("inf")
-        if self.escapes:
-            self.info["escapes"] = self.escapes
+        info = self.info | ({"escapes": self.escapes} if self.escapes else {})
         self.recorder.record(self.iteration, self.theta, force=True)
-        return Result(self.theta, float(f), gsq, self.iteration, status, self.method, self.log, self.info,
-                      self.warnings, message=message, evaluations=dict(self.oracle.counts),
+        counts = self.oracle.counts
+        return Result(point=self.theta, loss=float(f), grad_norm_sq=gsq, iterations=self.iteration, status=status,
+                      method=self.method, message=message,
+                      evaluations=Evaluations.counted(value_and_gradient=counts["value_and_gradient"],
+                                                      hvp=counts["hvp"]),
+                      settings=self.settings, log=self.log, info=info, warnings=self.warnings,
                       iterates=self.recorder.array(), iterate_steps=self.recorder.steps)
 
     def stalled_over_window(self) -> bool:
@@ -156,7 +174,7 @@ class _FinderRun:
         if self.switched:  # Levenberg–Marquardt converges linearly on its way: no window test
             return False
         since = self.escapes[-1]["iteration"] if self.escapes else 0
-        hist = self.log["grad_norm_sq"]
+        hist = self.gsq_history
         if self.iteration - since < STALL_WINDOW or len(hist) <= STALL_WINDOW:
             return False
         return hist[-1] > 0.5 * hist[-1 - STALL_WINDOW]
@@ -222,9 +240,9 @@ class _FinderRun:
         return self.f < f_start
 
 
-def _run(landscape, x0: object, direction: Step, method: str, *, max_iterations: int, gtol: float | None,
-         tolerances: Tolerances, rho: float = 1e-4, min_step: float = 1e-10, max_step: float = 1.0,
-         adaptive: bool = False, escape: bool = False, record_every: int = 0) -> Result:
+def _run(landscape, x0: object, direction: Step, method: str, *, settings: dict, max_iterations: int,
+         gtol: float | None, tolerances: Tolerances, rho: float = 1e-4, min_step: float = 1e-10,
+         max_step: float = 1.0, adaptive: bool = False, escape: bool = False, record_every: int = 0) -> Result:
     """Shared loop: direction p, then backtracking on ‖∇Φ‖² with Armijo slope ⟨p, Hg⟩.
 
     Never raises on numerical trouble (the finder contract): a non-finite value ends the run as
@@ -233,9 +251,11 @@ def _run(landscape, x0: object, direction: Step, method: str, *, max_iterations:
     """
     require_landscape(landscape)
     max_iterations = require_int(max_iterations, "max_iterations", 1)
-    run = _FinderRun(landscape, x0, method, tolerances, record_every)
+    settings = settings | {"max_iterations": max_iterations, "gtol": gtol, "escape": escape,
+                           "record_every": record_every}
+    run = _FinderRun(landscape, x0, method, settings, tolerances, record_every)
     if not _finite(run.f, run.g):
-        return run.result("diverged", "non-finite loss or gradient at x0")
+        return run.result(RunStatus.DIVERGED, "non-finite loss or gradient at x0")
     tol0 = gradient_tolerance(run.f, tolerances)
     try:
         with np.errstate(all="ignore"):
@@ -243,9 +263,10 @@ def _run(landscape, x0: object, direction: Step, method: str, *, max_iterations:
                                        rho=rho, min_step=min_step, max_step=max_step, adaptive=adaptive,
                                        escape=escape)
     except NUMERICAL_FAILURES as exc:
-        status, message = "stalled", f"numerical failure at iteration {run.iteration}: {type(exc).__name__}: {exc}"
+        status = RunStatus.STALLED
+        message = f"numerical failure at iteration {run.iteration}: {type(exc).__name__}: {exc}"
     run.info["gtol"] = gtol if gtol is not None else min(tol0, gradient_tolerance(run.f, tolerances))
-    if status in ("max-iterations", "stalled") and run.gsq > 0 and _finite(run.f, run.g):
+    if status in (RunStatus.MAX_ITERATIONS, RunStatus.STALLED) and run.gsq > 0 and _finite(run.f, run.g):
         try:
             flat = _flatness(run.oracle, run.theta, run.g, tolerances)
         except NUMERICAL_FAILURES:
@@ -253,34 +274,34 @@ def _run(landscape, x0: object, direction: Step, method: str, *, max_iterations:
         if flat is not None:
             run.info["gradient_flatness"] = flat
             if flat["flat"]:
-                status = "gradient-flat"
+                status = RunStatus.GRADIENT_FLAT
                 message += (f"; the point is gradient-flat (‖H∇Φ‖/(‖H‖‖∇Φ‖) = {flat['residual']:.2e} ≤ "
                             f"{tolerances.gradient_flat:g}): not a critical point")
     return run.result(status, message)
 
 
 def _iterate(run: _FinderRun, direction: Step, *, max_iterations: int, gtol: float | None, tol0: float,
-             rho: float, min_step: float, max_step: float, adaptive: bool, escape: bool) -> tuple[Status, str]:
+             rho: float, min_step: float, max_step: float, adaptive: bool,
+             escape: bool) -> tuple[RunStatus, str]:
     alpha = max_step
     oracle = run.oracle
     for it in range(max_iterations + 1):
         run.iteration = it
         gsq = run.gsq
-        run.log["loss"].append(run.f)
-        run.log["grad_norm_sq"].append(gsq)
+        gn = float(np.linalg.norm(run.g))  # scaled 2-norm: no overflow where ‖g‖² would
+        run.log_row(gn)
         run.recorder.record(it, run.theta)
         tol = gtol if gtol is not None else min(tol0, gradient_tolerance(run.f, run.tolerances))
-        gn = float(np.linalg.norm(run.g))  # scaled 2-norm: no overflow where ‖g‖² would
         if gn <= tol:
-            return "converged", f"‖∇Φ‖ = {gn:.3e} ≤ gtol = {tol:.1e} at iteration {it}"
+            return RunStatus.CONVERGED, f"‖∇Φ‖ = {gn:.3e} ≤ gtol = {tol:.1e} at iteration {it}"
         if it == max_iterations:
-            return "max-iterations", f"‖∇Φ‖ = {gn:.3e} > gtol = {tol:.1e} after {it} iterations"
+            return RunStatus.MAX_ITERATIONS, f"‖∇Φ‖ = {gn:.3e} > gtol = {tol:.1e} after {it} iterations"
         if escape and run.stalled_over_window() and run.escape():
             continue
         p, inner = (_yamashita_fukushima if run.switched else direction)(oracle, run.theta, run.g)
         Hg = oracle.hvp(run.theta, run.g)
         if not _finite(p, Hg):
-            return "diverged", f"non-finite search direction at iteration {it}"
+            return RunStatus.DIVERGED, f"non-finite search direction at iteration {it}"
         with np.errstate(all="ignore"):
             slope = float(p @ Hg)
         if slope >= 0:  # not a descent direction of ‖g‖²: fall back to −Hg
@@ -297,16 +318,14 @@ def _iterate(run: _FinderRun, direction: Step, *, max_iterations: int, gtol: flo
                     accepted = True
                     break
                 alpha *= 0.5
-        run.log["step"].append(alpha if accepted else 0.0)
-        run.log["inner_iterations"].append(float(inner))
         if accepted:
-            run.theta, run.f, run.g = trial, f_new, g_new
+            run.theta, run.f, run.g, run.inner = trial, f_new, g_new, float(inner)
             continue
         if escape and run.escape():
             continue
         if slope == 0.0:
-            return "stalled", f"∇²Φ∇Φ = 0 at iteration {it}: no descent direction of ‖∇Φ‖²"
-        return "stalled", f"line search on ‖∇Φ‖² found no decrease down to step {min_step:g} at iteration {it}"
+            return RunStatus.STALLED, f"∇²Φ∇Φ = 0 at iteration {it}: no descent direction of ‖∇Φ‖²"
+        return RunStatus.STALLED, f"line search on ‖∇Φ‖² found no decrease down to step {min_step:g} at iteration {it}"
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -360,6 +379,7 @@ def newton_mr(landscape, x0: object, *, max_iterations: int = 500, gtol: float |
         return krylov_pinv_solve(op, -g, maxiter=maxiter, rtol=inner_rtol)
 
     return _run(landscape, x0, direction, f"newton-mr ({inner}, rtol {inner_rtol:g})",
+                settings={"inner": inner, "inner_rtol": inner_rtol, "inner_maxiter": maxiter},
                 max_iterations=max_iterations, gtol=gtol, tolerances=tolerances, escape=escape,
                 record_every=record_every)
 
@@ -375,7 +395,8 @@ def damped_newton(landscape, x0: object, *, damping: float = 1e-3, max_iteration
     def direction(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
         return minres_solve(oracle.operator(theta), -g, shift=gamma, rtol=inner_rtol, maxiter=maxiter)
 
-    return _run(landscape, x0, direction, f"damped-newton (γ {gamma:g})", max_iterations=max_iterations,
+    return _run(landscape, x0, direction, f"damped-newton (γ {gamma:g})",
+                settings={"damping": gamma, "inner_rtol": inner_rtol}, max_iterations=max_iterations,
                 gtol=gtol, tolerances=tolerances, escape=escape, record_every=record_every)
 
 
@@ -411,7 +432,8 @@ def levenberg_marquardt(landscape, x0: object, *, max_iterations: int = 500, gto
         return p, 0
 
     return _run(landscape, x0, direction, f"levenberg-marquardt (μ₀ {damping:g})",
-                max_iterations=max_iterations, gtol=gtol, tolerances=tolerances, escape=escape,
+                settings={"damping": float(damping), "inner_rtol": inner_rtol}, max_iterations=max_iterations,
+                gtol=gtol, tolerances=tolerances, escape=escape,
                 record_every=record_every)
 
 
@@ -423,7 +445,8 @@ def gradient_norm_minimisation(landscape, x0: object, *, max_iterations: int = 5
     def direction(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
         return -oracle.hvp(theta, g), 0
 
-    return _run(landscape, x0, direction, "gradient-norm-minimisation", max_iterations=max_iterations,
+    return _run(landscape, x0, direction, "gradient-norm-minimisation", settings={"step": float(step)},
+                max_iterations=max_iterations,
                 gtol=gtol, tolerances=tolerances, max_step=float(step) * 1e6, adaptive=True, escape=escape,
                 record_every=record_every)
 

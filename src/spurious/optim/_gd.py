@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import require_int
 from ..landscape import Landscape
-from ..result import Result, Status
+from ..result import Evaluations, Result, RunStatus
 from ._trajectory import (
     IterateRecorder,
     Trajectory,
@@ -96,14 +96,16 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
     if estimate is not None:
         info["beta_estimate"] = estimate.to_dict()
     warnings: list[str] = []
+    settings = {"lr": lr, "beta": beta, "steps": steps, "gtol": gtol, "eps": eps}
 
     with np.errstate(all="ignore"):
         f, g = landscape.objective.value_and_gradient(w)
     if not all_finite(f, g):
-        return Result(w, float("nan") if not np.isfinite(f) else float(f), float("inf"), 0,
-                      "diverged", f"gd(lr={lr:.3g})", traj.log, info,
-                      ["non-finite loss or gradient at x0"], message="non-finite loss or gradient at x0",
-                      evaluations={"value_and_gradient": 1})
+        return Result(point=w, loss=float("nan") if not np.isfinite(f) else float(f), grad_norm_sq=float("inf"),
+                      iterations=0, status=RunStatus.DIVERGED, method=f"gd(lr={lr:.3g})",
+                      message="non-finite loss or gradient at x0",
+                      evaluations=Evaluations.counted(value_and_gradient=1),
+                      settings=settings, log=traj.log, info=info, warnings=("non-finite loss or gradient at x0",))
     f = float(f)
     f0 = f
     gn = float(np.linalg.norm(g))
@@ -111,19 +113,20 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
     worst_decrease_ratio = np.inf
     increase_step = None
     left_region_step = None
-    status: Status = "max-iterations"
+    status = RunStatus.MAX_ITERATIONS
     t = 0
-    traj.record(0, w, f, gn, force=True)
+    traj.record(0, w, f, gn, 0.0, force=True)
+    step_length = 0.0
     message = ""
     while True:
         recorder.record(t, w)
         if gn <= threshold:
-            status = "converged"
+            status = RunStatus.CONVERGED
             rule = "ε" if eps is not None and gn <= eps else "gtol"
             message = f"‖∇f‖ = {gn:.3e} ≤ {rule} = {threshold:.3g} at step {t}"
             break
         if stop is not None and stop(t, w, f, g):
-            status = "converged"
+            status = RunStatus.CONVERGED
             message = f"the stop rule returned True at step {t}"
             break
         if t >= steps:
@@ -134,7 +137,7 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
             f_new, g_new = landscape.objective.value_and_gradient(w_new)
             gn_new = float(np.linalg.norm(g_new))
         if not all_finite(w_new, f_new, g_new, gn_new):
-            status = "diverged"
+            status = RunStatus.DIVERGED
             warnings.append(f"non-finite value at step {t + 1}: stopped, last finite point kept")
             message = f"non-finite value at step {t + 1}: diverged, last finite point kept"
             break
@@ -146,14 +149,15 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
             increase_step = t + 1
         if estimate is not None and left_region_step is None and not estimate.contains(w_new):
             left_region_step = t + 1
+        step_length = lr * gn  # ‖w_{t+1} − w_t‖ = η‖∇f(w_t)‖
         w, f, g, gn = w_new, f_new, g_new, gn_new
         t += 1
         if first_eps is None and eps is not None and gn <= eps:
             first_eps = t
-        traj.record(t, w, f, gn)
+        traj.record(t, w, f, gn, step_length)
         if progress is not None:
             progress(t)
-    traj.record(t, w, f, gn, force=True)
+    traj.record(t, w, f, gn, step_length, force=True)
 
     info["decrease_ratio_min"] = None if not np.isfinite(worst_decrease_ratio) else worst_decrease_ratio
     if eps is not None:
@@ -172,7 +176,8 @@ def run(landscape: Landscape, x0: object, lr: float | None = None, steps: int = 
         warnings.append(f"the run left the region where β was estimated ({estimate.region}) "
                         f"at step {left_region_step}")
     recorder.record(t, w, force=True)
-    return Result(point=w, loss=f, grad_norm_sq=gn**2, iterations=t, status=status,
-                  method=f"gd(lr={lr:.4g})", log=traj.log, info=info, warnings=warnings, message=message,
-                  evaluations={"value_and_gradient": t + 1 + (status == "diverged")},
+    return Result(point=w, loss=f, grad_norm_sq=gn**2, iterations=t, status=status, method=f"gd(lr={lr:.4g})",
+                  message=message,
+                  evaluations=Evaluations.counted(value_and_gradient=t + 1 + (status is RunStatus.DIVERGED)),
+                  settings=settings, log=traj.log, info=info, warnings=warnings,
                   iterates=recorder.array(), iterate_steps=recorder.steps)

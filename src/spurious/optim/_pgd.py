@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..landscape import Landscape
-from ..result import Result, Status
+from ..result import Evaluations, Result, RunStatus
 from ._trajectory import (
     IterateRecorder,
     Trajectory,
@@ -79,7 +79,7 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
     w_tilde, f_tilde = w.copy(), 0.0
     perturbations: list[int] = []
     warnings: list[str] = []
-    status: Status = "max-iterations"
+    status = RunStatus.MAX_ITERATIONS
     returned: np.ndarray | None = None
     early = False
     objective = landscape.objective
@@ -95,19 +95,20 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
     start = evaluate(w)
     t = 0
     if start is None:
-        status = "diverged"
+        status = RunStatus.DIVERGED
         warnings.append("non-finite loss or gradient at x0")
         f, g = float("inf"), np.zeros_like(w)
     else:
         f, g = start
-    while status != "diverged":
+    step_length = 0.0
+    while status is not RunStatus.DIVERGED:
         gn = float(np.linalg.norm(g))
-        traj.record(t, w, f, gn)
+        traj.record(t, w, f, gn, step_length)
         recorder.record(t, w)
         # optional: stop at the first iterate found ε-second-order stationary (checked where 4.1 would perturb)
         if stop_at_eps and gn <= params.g_thresh and t - t_noise > t_thresh and \
                 certify_second_order(landscape, w, params.eps, params.rho)["is_second_order_stationary"]:
-            returned, status, early = w.copy(), "converged", True
+            returned, status, early = w.copy(), RunStatus.CONVERGED, True
             break
         # 4.1: perturb when the gradient is small and no perturbation is recent
         if gn <= params.g_thresh and t - t_noise > t_thresh:
@@ -116,14 +117,14 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
             moved = w_tilde + sample_ball(rng, w.size, params.radius)
             new = evaluate(moved)
             if new is None:
-                status = "diverged"
+                status = RunStatus.DIVERGED
                 warnings.append(f"non-finite value after the perturbation at step {t}")
                 break
             w, (f, g) = moved, new
         # 4.2: return rule
         if t - t_noise == t_thresh and f - f_tilde > -params.f_thresh:
             returned = w_tilde
-            status = "converged"
+            status = RunStatus.CONVERGED
             break
         if t >= max_steps:
             break
@@ -131,9 +132,10 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
         moved = w - eta * g
         new = evaluate(moved)
         if new is None:
-            status = "diverged"
+            status = RunStatus.DIVERGED
             warnings.append(f"non-finite value at step {t + 1}: stopped, last finite point kept")
             break
+        step_length = float(np.linalg.norm(moved - w))
         w, (f, g) = moved, new
         t += 1
         if progress is not None:
@@ -142,22 +144,22 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
     with np.errstate(all="ignore"):
         f_out, g_out = objective.value_and_gradient(point)
     gn_out = float(np.linalg.norm(g_out))
-    traj.record(t, point, float(f_out), gn_out, force=True)
+    traj.record(t, point, float(f_out), gn_out, step_length, force=True)
     info: dict[str, object] = {
         "params": params.to_dict(), "t_thresh_steps": t_thresh, "perturbation_steps": perturbations,
         "returned_at_step": t if returned is not None else None,
         "returned_point_from_step": (t if early else t_noise) if returned is not None else None,
     }
     message = {
-        "converged": (f"ε-second-order stationary at step {t} (‖∇f‖ ≤ g_thresh and λ_min ≥ −√(ρε)): "
+        RunStatus.CONVERGED: (f"ε-second-order stationary at step {t} (‖∇f‖ ≤ g_thresh and λ_min ≥ −√(ρε)): "
                       "stopped before perturbing (stop_at_eps)") if early else
                      (f"return rule 4.2 fired at step {t}: f fell by less than f_thresh in t_thresh = "
                       f"{t_thresh} steps after the perturbation at step {t_noise}; w̃ returned"),
-        "max-iterations": f"max_steps = {max_steps} reached before the return rule fired",
-        "diverged": warnings[-1] if warnings else "non-finite value",
+        RunStatus.MAX_ITERATIONS: f"max_steps = {max_steps} reached before the return rule fired",
+        RunStatus.DIVERGED: warnings[-1] if warnings else "non-finite value",
     }[status]
     recorder.record(t, point, force=True)
-    if status == "max-iterations":
+    if status is RunStatus.MAX_ITERATIONS:
         warnings.append(f"the return rule did not fire within {max_steps} steps "
                         f"(t_thresh = {t_thresh}); the last iterate is returned instead")
     if certify:
@@ -165,8 +167,10 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
         info["second_order"] = cert
         if not cert["is_second_order_stationary"]:
             warnings.append(f"the returned point is not ε-second-order stationary: {cert['reason']}")
+    settings = {"beta": params.beta, "rho": params.rho, "eps": params.eps, "c": params.c, "delta": params.delta,
+                "delta_f": params.delta_f, "max_steps": max_steps, "seed": seed, "stop_at_eps": stop_at_eps}
     return Result(point=point, loss=float(f_out), grad_norm_sq=gn_out**2, iterations=t, status=status,
-                  method=f"pgd(c={params.c:g}, eps={params.eps:g}, delta={params.delta:g})",
-                  log=traj.log, info=info, warnings=warnings, message=message,
-                  evaluations={"value_and_gradient": evaluations[0] + 1},
+                  method=f"pgd(c={params.c:g}, eps={params.eps:g}, delta={params.delta:g})", message=message,
+                  evaluations=Evaluations.counted(value_and_gradient=evaluations[0] + 1),
+                  settings=settings, log=traj.log, info=info, warnings=warnings,
                   iterates=recorder.array(), iterate_steps=recorder.steps)

@@ -24,7 +24,7 @@ from ..data import Dataset
 from ..errors import InputError, require_int
 from ..landscape import Landscape
 from ..objective import capability
-from ..result import Result, Status
+from ..result import Evaluations, Result, RunStatus
 from ._trajectory import (
     IterateRecorder,
     Trajectory,
@@ -101,47 +101,51 @@ def run(landscape: Landscape, x0: object, lr: float = 0.01, steps: int = 1000, *
         return float(f), float(np.linalg.norm(g))
 
     f, gn = full(w)
-    traj.record(0, w, f, gn, force=True)
-    status: Status = "max-iterations"
+    step_length = 0.0
+    traj.record(0, w, f, gn, step_length, force=True)
+    status = RunStatus.MAX_ITERATIONS
     message = f"step budget {steps} reached"
     t = 0
     if eps is not None and gn <= eps:
-        status, message = "converged", f"‖∇f‖ = {gn:.3e} ≤ ε = {eps:.3g} at step 0"
-    while t < steps and status == "max-iterations":
+        status, message = RunStatus.CONVERGED, f"‖∇f‖ = {gn:.3e} ≤ ε = {eps:.3g} at step 0"
+    while t < steps and status is RunStatus.MAX_ITERATIONS:
         recorder.record(t, w)
         idx = rng.integers(n, size=1) if b == 1 else rng.choice(n, size=b, replace=False)
         with np.errstate(all="ignore"):
             w_new = w - lr * minibatch_gradient(landscape, w, idx)
         if not all_finite(w_new):
-            status = "diverged"
+            status = RunStatus.DIVERGED
             warnings.append(f"non-finite parameters at step {t + 1}: stopped, last finite point kept")
             message = f"non-finite parameters at step {t + 1}: diverged, last finite point kept"
             break
         t += 1
+        length = float(np.linalg.norm(w_new - w))
         if t % traj.every == 0 or t == steps or eps is not None:
             f_new, gn_new = full(w_new)
             if not all_finite(f_new, gn_new):
-                status = "diverged"
+                status = RunStatus.DIVERGED
                 warnings.append(f"non-finite loss at step {t}: stopped, last finite point kept")
                 message = f"non-finite loss at step {t}: diverged, last finite point kept"
                 t -= 1
                 break
             f, gn = f_new, gn_new
-            w = w_new
-            traj.record(t, w, f, gn)
+            w, step_length = w_new, length
+            traj.record(t, w, f, gn, step_length)
             if eps is not None and gn <= eps:
-                status, message = "converged", f"‖∇f‖ = {gn:.3e} ≤ ε = {eps:.3g} at step {t}"
+                status, message = RunStatus.CONVERGED, f"‖∇f‖ = {gn:.3e} ≤ ε = {eps:.3g} at step {t}"
         else:
-            w = w_new
+            w, step_length = w_new, length
         if progress is not None:
             progress(t)
     f, gn = full(w)
-    traj.record(t, w, f, gn, force=True)
+    traj.record(t, w, f, gn, step_length, force=True)
     name = "sgd" if b == 1 else f"minibatch-sgd(b={b})"
     recorder.record(t, w, force=True)
+    settings = {"lr": lr, "batch_size": b, "steps": steps, "seed": seed, "eps": eps}
     return Result(point=w, loss=f, grad_norm_sq=gn**2, iterations=t, status=status,
-                  method=f"{name}(lr={lr:.4g})", log=traj.log,
-                  info={"lr": lr, "batch_size": b, "seed": seed, "eps": eps}, warnings=warnings, message=message,
-                  evaluations={"minibatch_gradient": t + (status == "diverged"),
-                               "value_and_gradient": full_evaluations[0]},
+                  method=f"{name}(lr={lr:.4g})", message=message,
+                  evaluations=Evaluations.counted(value_and_gradient=full_evaluations[0],
+                                                  minibatch_gradient=t + (status is RunStatus.DIVERGED)),
+                  settings=settings, log=traj.log, info={"lr": lr, "batch_size": b, "seed": seed, "eps": eps},
+                  warnings=warnings,
                   iterates=recorder.array(), iterate_steps=recorder.steps)

@@ -1,9 +1,10 @@
 """Shared machinery of the optimisers: argument checks, the trajectory log, λ_min probes.
 
-A run records, per logged step: ``step``, ``loss``, ``grad_norm``; optionally ``dist_crit``
-(distance to the nearest analytic critical point, when a list of points is given) and, every
-``lambda_every`` steps, ``lambda_step`` / ``lambda_min`` (smallest Hessian eigenvalue by
-Lanczos, ``scipy.sparse.linalg.eigsh(which='SA')``, or dense ``eigvalsh`` for small P).
+A run records, per logged step, the :class:`~spurious.result.RunLog` columns ``iteration``,
+``loss``, ``grad_norm``, ``step_size``; optionally ``dist_crit`` (distance to the nearest
+analytic critical point, when a list of points is given) and, every ``lambda_every`` steps,
+``lambda_min`` (smallest Hessian eigenvalue by Lanczos, ``scipy.sparse.linalg.eigsh(which='SA')``,
+or dense ``eigvalsh`` for small P; NaN on the other rows).
 Non-finite values end a run with status ``diverged``; the last finite point is kept.
 """
 
@@ -16,6 +17,7 @@ import numpy as np
 from ..errors import InputError, as_float_array, require_positive
 from ..landscape import Landscape
 from ..linalg import smallest_eigenvalue
+from ..result import RunLog
 
 DENSE_LIMIT = 400  # below this many parameters λ_min comes from a dense eigendecomposition
 
@@ -78,7 +80,11 @@ def all_finite(*values: object) -> bool:
 
 
 class Trajectory:
-    """Column log of a run (lists of floats), written every ``every`` steps and at the end."""
+    """The run's :class:`~spurious.result.RunLog`, written every ``every`` steps and at the end.
+
+    Extras: ``dist_crit`` when critical points are given; ``lambda_min`` when ``lambda_every``
+    > 0 (NaN on the rows where it was not probed, or where Lanczos did not converge).
+    """
 
     def __init__(self, landscape: Landscape, every: int = 1, lambda_every: int = 0,
                  critical_points: np.ndarray | None = None):
@@ -86,30 +92,22 @@ class Trajectory:
         self.every = max(int(every), 1)
         self.lambda_every = int(lambda_every)
         self.critical_points = critical_points
-        self.log: dict[str, list[float]] = {"step": [], "loss": [], "grad_norm": []}
-        if critical_points is not None:
-            self.log["dist_crit"] = []
-        if self.lambda_every > 0:
-            self.log["lambda_step"] = []
-            self.log["lambda_min"] = []
+        extras = (("dist_crit",) if critical_points is not None else ()) + (("lambda_min",) if lambda_every > 0 else ())
+        self.log = RunLog(extras)
         self._last_step = -1
 
-    def record(self, step: int, point: np.ndarray, loss: float, grad_norm: float,
+    def record(self, step: int, point: np.ndarray, loss: float, grad_norm: float, step_size: float,
                force: bool = False) -> None:
+        """Log the iterate ``point`` of step ``step``, reached by a step of length ``step_size``."""
         if step == self._last_step or not (force or step % self.every == 0):
             return
         self._last_step = step
-        self.log["step"].append(float(step))
-        self.log["loss"].append(float(loss))
-        self.log["grad_norm"].append(float(grad_norm))
+        extras: dict[str, float] = {}
         if self.critical_points is not None:
-            d = np.linalg.norm(self.critical_points - point[None, :], axis=1)
-            self.log["dist_crit"].append(float(d.min()))
+            extras["dist_crit"] = float(np.linalg.norm(self.critical_points - point[None, :], axis=1).min())
         if self.lambda_every > 0 and (step % self.lambda_every == 0 or force):
-            lam = lambda_min(self.landscape, point)
-            if np.isfinite(lam):
-                self.log["lambda_step"].append(float(step))
-                self.log["lambda_min"].append(lam)
+            extras["lambda_min"] = lambda_min(self.landscape, point)
+        self.log.append(iteration=step, loss=loss, grad_norm=grad_norm, step_size=step_size, **extras)
 
 
 def sample_ball(rng: np.random.Generator, dim: int, radius: float, size: int | None = None) -> np.ndarray:

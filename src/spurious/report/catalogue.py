@@ -15,6 +15,7 @@ from dataclasses import fields
 from ..claims import CATALOGUE, CONTROLS, load_all_checks
 from ..claims.registry import check_for
 from ..tolerances import DEFAULT, Tolerances
+from ..vocabulary import VerdictStatus
 from .prose import DOCUMENT_TITLES
 from .text import human_number
 
@@ -118,7 +119,7 @@ def claims_markdown() -> str:
         used = _tolerances_used(check) if check is not None else []
         tol_text = (", ".join(f"{t} ({human_number(getattr(DEFAULT, t))})" for t in used)
                     if used else "none of the shared ones by name; its thresholds are printed with every verdict")
-        why = WHY_REFUTED.get(e.id, WHY_HOLDS) if str(e.expected) == "refuted" else WHY_HOLDS
+        why = WHY_REFUTED.get(e.id, WHY_HOLDS) if e.expected == VerdictStatus.REFUTED else WHY_HOLDS
         lines += ["", f"## {e.id}", "", f"> {_cell(e.statement)}", "",
                   f"- **source**: {DOCUMENT_TITLES.get(e.document, '')} ({source}), {e.where}",
                   "- **check**: " + (f"`{check.__module__}.{check.__name__}`: {_cell(_what(check))}"

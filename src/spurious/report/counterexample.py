@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..vocabulary import Label
 from .style import LABEL_COLOURS, new_figure, styled, to_png
 from .text import human_number
 
@@ -117,10 +118,10 @@ def _gradient_slice(ax, landscape, theta, f0, g, scale, factor) -> str:
     alphas = np.linspace(-span, span, SLICE_POINTS)
     values = [landscape.value(theta + a * d) for a in alphas]
     ax.plot(alphas, values, color="black", label="Φ(θ + α d), d = −∇Φ/‖∇Φ‖")
-    ax.plot(alphas, f0 + slope * alphas, "--", color=LABEL_COLOURS["global minimum"],
+    ax.plot(alphas, f0 + slope * alphas, "--", color=LABEL_COLOURS[Label.GLOBAL_MINIMUM],
             label="tangent of the true gradient")
     if factor != 1.0:
-        ax.plot(alphas, f0 + factor * slope * alphas, ":", color=LABEL_COLOURS["spurious local minimum"],
+        ax.plot(alphas, f0 + factor * slope * alphas, ":", color=LABEL_COLOURS[Label.SPURIOUS_LOCAL_MINIMUM],
                 linewidth=2, label=f"tangent of the claimed gradient ({factor:g}× the true one)")
     ax.plot([0], [f0], "o", color="black")
     ax.set_xlabel("α (step along the steepest-descent direction)")
@@ -138,10 +139,10 @@ def _curvature_slice(ax, landscape, theta, f0, scale) -> str:
     alphas = np.linspace(-span, span, SLICE_POINTS)
     values = [landscape.value(theta + a * dirs[0]) for a in alphas]
     ax.plot(alphas, values, color="black", label=f"Φ(θ + α v), v for λ_min = {human_number(lam)}")
-    ax.plot([0], [f0], "o", color=LABEL_COLOURS["inconclusive"], label="the counterexample θ (critical)")
+    ax.plot([0], [f0], "o", color=LABEL_COLOURS[Label.INCONCLUSIVE], label="the counterexample θ (critical)")
     optimum = _optimum(landscape)
     if optimum is not None:
-        ax.axhline(optimum, linestyle="--", color=LABEL_COLOURS["global minimum"], label="global minimum value Φ*")
+        ax.axhline(optimum, linestyle="--", color=LABEL_COLOURS[Label.GLOBAL_MINIMUM], label="global minimum value Φ*")
     ax.set_xlabel("α (step along the λ_min eigenvector of ∇²Φ(θ))")
     ax.set_title("loss slice through the counterexample (a critical point above Φ*)")
     return ("Φ along the lowest-curvature eigenvector of the dense Hessian at the saved critical point, recomputed "

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from ..vocabulary import VerdictStatus
 from .counterexample import load_counterexample, loss_slice_png
 from .plots import SPEC_KEYS, PlotError, compact_ticks, legend_below, render_series
 from .style import LABEL_COLOURS, STATUS_COLOURS, new_figure, short_label, styled, to_png, wrapped_label
@@ -98,16 +99,17 @@ def margins_png(margins: Mapping[str, Any]) -> bytes:
         ax.plot(x[tpos], threshold[tpos], "-", drawstyle="steps-mid", color="black", linewidth=1.2,
                 label="threshold (" + ("measured must stay below" if below else "measured must stay above") + ")")
         keep = positive if log else np.isfinite(measured)
-        ax.plot(x[keep & ok], measured[keep & ok], "o", color=STATUS_COLOURS["holds"],
+        ax.plot(x[keep & ok], measured[keep & ok], "o", color=STATUS_COLOURS[VerdictStatus.HOLDS],
                 label="measured, on the verdict's side")
         if np.any(keep & ~ok):
-            ax.plot(x[keep & ~ok], measured[keep & ~ok], "X", color=STATUS_COLOURS["refuted"], markersize=7,
+            ax.plot(x[keep & ~ok], measured[keep & ~ok], "X", color=STATUS_COLOURS[VerdictStatus.REFUTED], markersize=7,
                     label="measured, across the line")
         if log:
             ax.set_yscale("log")
         if tpos.any():
             lo, hi = ax.get_ylim()
-            ax.fill_between(x[tpos], threshold[tpos], hi if below else lo, step="mid", color=STATUS_COLOURS["refuted"],
+            ax.fill_between(x[tpos], threshold[tpos], hi if below else lo, step="mid",
+                            color=STATUS_COLOURS[VerdictStatus.REFUTED],
                             alpha=0.07, linewidth=0, label="the other side of the line")
             ax.set_ylim(lo, hi)
         lines = _instance_ticks(ax, margins.get("instance") or [], measured.size)
@@ -329,7 +331,7 @@ def counterexample_figure(record: Mapping[str, Any], folder: Path | None) -> Cla
 
 def claim_figures(record: Mapping[str, Any], folder: Path | None = None) -> tuple[list[ClaimFigure], list[str]]:
     """Every figure of a claim (main figure, then the counterexample's loss slice) and notes."""
-    if record.get("status") == "not implemented":
+    if record.get("status") == VerdictStatus.NOT_IMPLEMENTED:
         return [], []
     main, notes = main_figure(record)
     figures = [main]

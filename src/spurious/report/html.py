@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..vocabulary import VerdictStatus
 from .counterexample import load_counterexample, matrices
 from .figures import ClaimFigure
 from .prose import (
@@ -121,7 +122,7 @@ def _seeds_grid(records: Sequence[Mapping[str, Any]]) -> str:
         cells = "".join(
             f'<td title="seed {s}: {escape(by_seed.get(s, "not run"))}" '
             f'style="background:{COLOURS.get(by_seed.get(s, ""), "#eaeef2")}">'
-            f'{"" if by_seed.get(s, "") in ("holds", "") else escape(by_seed[s][0])}</td>' for s in seeds)
+            f'{"" if by_seed.get(s, "") in (VerdictStatus.HOLDS, "") else escape(by_seed[s][0])}</td>' for s in seeds)
         rows.append(f'<tr data-status="{escape(r["status"])}" data-doc="{escape(str(r["document"]))}">'
                     f'<th><a href="#{escape(r["id"])}">{escape(r["id"])}</a></th>{cells}</tr>')
     return (f"<h3>Claims × seeds ({len(seeds)} seeds)</h3><div class=\"scroll\"><table class=\"grid\">"

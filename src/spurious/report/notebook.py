@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..vocabulary import RunStatus, VerdictStatus
 from .figures import ClaimFigure
 from .style import LABEL_COLOURS, STATUS_COLOURS
 from .text import human, human_number
@@ -78,10 +79,13 @@ def spectrum_html(s: Any) -> str:
 
 def result_html(r: Any) -> str:
     """A finder or optimiser :class:`~spurious.result.Result` as a table."""
-    colour = {"converged": STATUS_COLOURS["holds"], "diverged": STATUS_COLOURS["refuted"]}.get(r.status,
-                                                                                              STATUS_COLOURS["inconclusive"])
+    colour = {RunStatus.CONVERGED: STATUS_COLOURS[VerdictStatus.HOLDS],
+              RunStatus.DIVERGED: STATUS_COLOURS[VerdictStatus.REFUTED]}.get(r.status,
+                                                                             STATUS_COLOURS[VerdictStatus.INCONCLUSIVE])
+    counts = {name: n for name, n in r.evaluations.to_dict().items() if n}
     rows = [("method", r.method), ("iterations", r.iterations), ("loss Φ", r.loss), ("‖∇Φ‖", r.grad_norm),
-            ("stopped because", r.message), ("evaluations", dict(r.evaluations)), ("warnings", "; ".join(r.warnings))]
+            ("stopped because", r.message), ("evaluations", counts), ("settings", dict(r.settings)),
+            ("warnings", "; ".join(r.warnings))]
     return facts_table(f"run: {r.status}", rows, colour)
 
 
@@ -91,7 +95,7 @@ def plot_verdict(v: Any, folder: Path | str | None = None, which: int = 0) -> Cl
     from .figures import claim_figures
 
     r = v.to_dict() if hasattr(v, "to_dict") else dict(v)
-    r.setdefault("status", "holds")
+    r.setdefault("status", VerdictStatus.HOLDS.value)
     figures, _ = claim_figures(r, Path(folder) if folder is not None else None)
     if not figures:
         from ..errors import InputError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..vocabulary import VerdictStatus
 from .text import human, human_number, instance_count
 
 __all__ = ["verdict_sentence", "source_text", "control_text", "closest_text", "tally_text", "instances_text",
@@ -21,11 +22,11 @@ DOCUMENT_TITLES: dict[str, str] = {
 }
 
 _DEFAULT_REASON = {
-    "holds": "no instance violated the statement, and the negative control shows the check can fail",
-    "refuted": "a counterexample was found, saved and re-verified from disk by an independent route",
-    "inconclusive": "our numerics could not decide it; this says nothing against the statement",
-    "error": "the check itself failed; this says nothing about the mathematics",
-    "not implemented": "no check exists yet; the claim is not counted as passing",
+    VerdictStatus.HOLDS: "no instance violated the statement, and the negative control shows the check can fail",
+    VerdictStatus.REFUTED: "a counterexample was found, saved and re-verified from disk by an independent route",
+    VerdictStatus.INCONCLUSIVE: "our numerics could not decide it; this says nothing against the statement",
+    VerdictStatus.ERROR: "the check itself failed; this says nothing about the mathematics",
+    VerdictStatus.NOT_IMPLEMENTED: "no check exists yet; the claim is not counted as passing",
 }
 
 

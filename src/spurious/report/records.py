@@ -12,9 +12,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..vocabulary import VERDICT_ORDER, VerdictStatus
+
 __all__ = ["as_records", "status_counts", "STATUS_ORDER"]
 
-STATUS_ORDER = ("holds", "refuted", "inconclusive", "error", "not implemented")
+STATUS_ORDER = VERDICT_ORDER
 REQUIRED = ("id", "status")
 
 
@@ -31,7 +33,7 @@ def _record(verdict: Any) -> dict[str, Any]:
     rec.setdefault("document", "")
     rec.setdefault("where", "")
     rec.setdefault("statement", "")
-    rec.setdefault("expected", "holds")
+    rec.setdefault("expected", VerdictStatus.HOLDS.value)
     rec.setdefault("figure", "—")
     rec.setdefault("tolerance", "—")
     rec.setdefault("seconds", 0.0)
@@ -43,7 +45,7 @@ def _record(verdict: Any) -> dict[str, Any]:
         rec[key] = rec.get(key) or []
     for key in ("tally", "closest_call", "control", "corrected"):
         rec.setdefault(key, None)
-    rec["unexpected"] = rec["status"] not in (rec["expected"], "not implemented")
+    rec["unexpected"] = rec["status"] not in (rec["expected"], VerdictStatus.NOT_IMPLEMENTED)
     return rec
 
 
@@ -55,5 +57,5 @@ def as_records(verdicts: Iterable[Any]) -> list[dict[str, Any]]:
 def status_counts(records: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     """Number of claims per status, in :data:`STATUS_ORDER` (zero counts omitted)."""
     counts = Counter(r["status"] for r in records)
-    return {s: counts[s] for s in STATUS_ORDER if counts[s]} | {
+    return {str(s): counts[s] for s in STATUS_ORDER if counts[s]} | {
         s: n for s, n in counts.items() if s not in STATUS_ORDER}

@@ -38,6 +38,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..vocabulary import VerdictStatus
 from .text import instance_count
 
 __all__ = ["claims_table", "write_parquet", "SCHEMA"]
@@ -76,7 +77,8 @@ def _rows(r: Mapping[str, Any]) -> list[dict[str, Any]]:
         out.append({
             "claim": r["id"], "document": str(r["document"]), "where": str(r["where"]),
             "expected": str(r["expected"]), "seed": int(p.get("seed", 0)), "status": status,
-            "unexpected": status not in (str(r["expected"]), "not implemented"), "figure": str(p.get("figure", "")),
+            "unexpected": status not in (str(r["expected"]), VerdictStatus.NOT_IMPLEMENTED),
+            "figure": str(p.get("figure", "")),
             "margin": _float_or_none(p.get("margin")), "seconds": float(p.get("seconds") or 0.0), "shown": shown,
             "claim_status": str(r["status"]), "tolerance": str(r["tolerance"]),
             "n_instances": instance_count(r), "control_status": control.get("status"),

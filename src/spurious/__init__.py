@@ -21,9 +21,11 @@ from .io import load_data
 from .landscape import Landscape, MinValue
 from .losses import CrossEntropyLoss, HuberLoss, LogisticLoss, Loss, SquaredLoss, make_loss
 from .models import DeepLinear
+from .result import Evaluations, Result, RunLog
 from .spec import ProblemSpec, build_landscape, make_spec, read_problem, write_problem
 from .tolerances import DEFAULT as DEFAULT_TOLERANCES
 from .tolerances import Tolerances
+from .vocabulary import Ending, Label, RunStatus, VerdictStatus
 
 __version__ = "0.1.0"
 
@@ -32,9 +34,12 @@ __all__ = [
     "DEFAULT_TOLERANCES",
     "Dataset",
     "DeepLinear",
+    "Ending",
+    "Evaluations",
     "HuberLoss",
     "HypothesisError",
     "InputError",
+    "Label",
     "Landscape",
     "LogisticLoss",
     "Loss",
@@ -42,10 +47,14 @@ __all__ = [
     "MissingDependencyError",
     "Population",
     "ProblemSpec",
+    "Result",
+    "RunLog",
+    "RunStatus",
     "SpuriousError",
     "SquaredLoss",
     "SufficientStats",
     "Tolerances",
+    "VerdictStatus",
     "build_landscape",
     "from_jax",
     "from_torch",

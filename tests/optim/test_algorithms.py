@@ -179,7 +179,7 @@ def test_batched_gd_equals_one_by_one(k, seed, lr):
             continue
         np.testing.assert_allclose(res.points[i], one.point, rtol=1e-10, atol=1e-12)
         assert res.losses[i] == pytest.approx(one.loss, rel=1e-10)
-    assert res.log["loss"].shape == (4, k)
+    assert res.log["loss"].shape == (4, k) and res.log["iteration"].tolist() == [0, 10, 20, 30]
 
 
 def test_batched_value_and_divergence():

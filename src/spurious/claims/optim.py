@@ -42,6 +42,7 @@ from ..optim import (
 from ..optim._trajectory import sample_ball
 from ..optim.functions import frye_quartic_landscape
 from ..tolerances import DEFAULT, Tolerances
+from ..vocabulary import RunStatus
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
 from .evidence import Evidence
 from .registry import CheckContext, ClosestCall, Control, Outcome, Status, claim
@@ -429,7 +430,7 @@ def _gd_escape_step(lam: np.ndarray, theta0: np.ndarray, lr: float, eps: float, 
         return f < 0 and float(np.linalg.norm(g)) > eps
 
     res = gd(quadratic_landscape(H), w0, lr=lr, steps=steps, stop=escaped)
-    return res.iterations if res.status == "converged" else None
+    return res.iterations if res.status is RunStatus.CONVERGED else None
 
 
 def _measure_escape(ev: Evidence, instances, seed: int, via_gd: int) -> list[dict]:
@@ -563,13 +564,13 @@ def _pgd_runs(L: Landscape, c: float, seeds: list[int], max_factor: int = 20) ->
                        delta_f=params.delta_f, max_steps=steps, seed=seed)
 
         res = run(budget)
-        if res.status == "max-iterations":
+        if res.status is RunStatus.MAX_ITERATIONS:
             out.retried += 1
             res = run(5 * budget)
         out.steps.append(res.iterations)
-        if res.status == "max-iterations":
+        if res.status is RunStatus.MAX_ITERATIONS:
             out.unfinished += 1
-        elif res.status == "converged" and res.info["second_order"]["is_second_order_stationary"]:
+        elif res.status is RunStatus.CONVERGED and res.info["second_order"]["is_second_order_stationary"]:
             out.successes += 1
         else:
             out.failures += 1

@@ -22,17 +22,20 @@ from ..errors import InputError, as_float_array
 from ..losses import SquaredFromStats, SquaredLoss
 from ..models.base import T, prefix_products, suffix_products
 from ..models.deep_linear import DeepLinear
+from ..vocabulary import RunStatus
 from ._trajectory import check_steps
 
 __all__ = ["BatchedResult", "batched_gd", "batched_value", "batched_gradient", "squared_stats"]
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class BatchedResult:
     """Outcome of k GD runs: arrays with one entry (or row) per run.
 
-    points (k, P), losses (k,), grad_norms (k,), iterations (k,), status (k,) strings;
-    log: "step" (n,), "loss" (n, k), "grad_norm" (n, k) at the logged steps.
+    points (k, P), losses (k,), grad_norms (k,), iterations (k,), status (k,) of
+    :class:`~spurious.vocabulary.RunStatus` (converged, max-iterations, diverged);
+    log: the :class:`~spurious.result.RunLog` columns for k runs at once — "iteration" (n,)
+    at the logged steps, "loss" (n, k), "grad_norm" (n, k).
     """
 
     points: np.ndarray
@@ -129,14 +132,14 @@ def batched_gd(model: DeepLinear, data: object, theta0: object, lr: float | np.n
     blocks = model.unflatten(theta)  # views into theta: in-place updates move the runs
     step_lr = [lrs[:, None, None].copy() for _ in blocks]
     active = np.ones(k, dtype=bool)
-    status = np.full(k, "max-iterations", dtype=object)
+    status = np.full(k, RunStatus.MAX_ITERATIONS, dtype=object)
     iterations = np.full(k, steps, dtype=np.int64)
     checkpoint = theta.copy()
-    log: dict[str, list] = {"step": [], "loss": [], "grad_norm": []}
+    log: dict[str, list] = {"iteration": [], "loss": [], "grad_norm": []}
 
     def record(t: int) -> None:
         with np.errstate(all="ignore"):
-            log["step"].append(t)
+            log["iteration"].append(t)
             log["loss"].append(batched_value(model, ell, theta))
             log["grad_norm"].append(np.linalg.norm(batched_gradient(model, ell, theta), axis=1))
 
@@ -148,10 +151,10 @@ def batched_gd(model: DeepLinear, data: object, theta0: object, lr: float | np.n
         bad = active & ~finite
         if bad.any():
             theta[bad] = checkpoint[bad]
-            status[bad] = "diverged"
+            status[bad] = RunStatus.DIVERGED
             iterations[bad] = max(t - check_every, 0)
         done = active & finite & (gnorm <= gtol)
-        status[done] = "converged"
+        status[done] = RunStatus.CONVERGED
         iterations[done] = t
         newly = bad | done
         if newly.any():
@@ -174,7 +177,7 @@ def batched_gd(model: DeepLinear, data: object, theta0: object, lr: float | np.n
                 checkpoint_runs(t)
             if log_every and t % log_every == 0:
                 record(t)
-    if not log["step"] or log["step"][-1] != steps:
+    if not log["iteration"] or log["iteration"][-1] != steps:
         record(steps)
     with np.errstate(all="ignore"):
         losses = batched_value(model, ell, theta)
@@ -182,7 +185,7 @@ def batched_gd(model: DeepLinear, data: object, theta0: object, lr: float | np.n
     return BatchedResult(
         points=theta, losses=losses, grad_norms=gnorms, iterations=iterations, status=status,
         method=f"batched-gd(k={k}, widths={model.widths})",
-        log={"step": np.asarray(log["step"], dtype=float), "loss": np.asarray(log["loss"]),
+        log={"iteration": np.asarray(log["iteration"], dtype=np.int64), "loss": np.asarray(log["loss"]),
              "grad_norm": np.asarray(log["grad_norm"])},
         info={"lr": lrs, "steps": steps, "check_every": check_every},
     )

@@ -22,6 +22,9 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pyarrow import csv as pa_csv
 
 from .data import Dataset
 from .errors import InputError
@@ -129,16 +132,10 @@ def _dataset(X: object, Y: object, layout: Layout, argument: str) -> Dataset:
 
 
 def _read_table(path: Path, target: str | Sequence[str] | None, layout: Layout, argument: str) -> Dataset:
-    import pyarrow as pa
-
     try:
         if path.suffix.lower() == ".csv":
-            from pyarrow import csv
-
-            table = csv.read_csv(path)
+            table = pa_csv.read_csv(path)
         else:
-            import pyarrow.parquet as pq
-
             table = pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -172,8 +169,6 @@ def _target_names(target: str | Sequence[str] | None, names: list[str], path: Pa
 
 
 def _numeric_column(table, name: str, path: Path, argument: str) -> np.ndarray:
-    import pyarrow as pa
-
     col = table.column(name)
     if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)):
         raise InputError(argument, f"column {name!r} of {path.name} is {col.type}, not numeric; name it with "
@@ -185,8 +180,6 @@ def _numeric_column(table, name: str, path: Path, argument: str) -> np.ndarray:
 
 def _target_column(table, name: str, path: Path, argument: str) -> np.ndarray:
     """A numeric target column as is; a string column one-hot (classes in sorted order)."""
-    import pyarrow as pa
-
     col = table.column(name)
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or pa.types.is_dictionary(col.type):
         if col.null_count:

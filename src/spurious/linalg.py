@@ -26,6 +26,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ import numpy as np
 import scipy.linalg
 from scipy.linalg import eigh_tridiagonal
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, LinearOperator, eigsh, minres
+from threadpoolctl import threadpool_limits
 
 from .tolerances import EPS
 
@@ -86,8 +88,6 @@ def blas_threads(n: int | None = None) -> Iterator[int]:
     A worker is a process whose parent is a ``multiprocessing``/``joblib`` pool (env
     ``SPURIOUS_WORKER=1`` or a non-main ``multiprocessing`` process).
     """
-    from threadpoolctl import threadpool_limits
-
     if n is None:
         n = blas_thread_count()
     with threadpool_limits(limits=max(1, int(n))):
@@ -95,8 +95,6 @@ def blas_threads(n: int | None = None) -> Iterator[int]:
 
 
 def _in_worker() -> bool:
-    import multiprocessing
-
     return os.environ.get("SPURIOUS_WORKER") == "1" or multiprocessing.parent_process() is not None
 
 

@@ -18,6 +18,7 @@ after orthogonalising breaks orthogonality (a pitfall of loss-landscapes, DESIGN
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -83,8 +84,6 @@ class Slice:
 
     def save(self, path: Path | str) -> Path:
         """Write the grid as ``.npz`` (center, directions, alpha[, beta], values, info as JSON)."""
-        import json
-
         path = Path(path)
         arrays = {"center": self.center, "directions": self.directions, "values": self.values,
                   "alpha": self.coords[0]}

@@ -52,9 +52,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .critical import FINDERS, classify
 from .errors import InputError, MissingDependencyError
 from .landscape import Landscape
-from .spec import GENERATORS, ProblemSpec, build_landscape, make_spec, start_point, write_problem
+from .optim import estimate_beta, estimate_rho, gd, pgd, sgd
+from .spec import (
+    GENERATORS,
+    ProblemSpec,
+    build_data,
+    build_landscape,
+    check_data_fits,
+    make_spec,
+    start_point,
+    write_problem,
+)
 from .tolerances import DEFAULT
 from .vocabulary import Ending, Label, RunStatus
 
@@ -73,24 +84,18 @@ def _finite_or(value: Any, default: float) -> float:
 
 def _gd(landscape: Landscape, x0: np.ndarray, p: Mapping[str, Any]):
     """Gradient descent: fixed η = lr, or η = 1/β estimated around x0 when lr is unset."""
-    from .optim import gd
-
     gtol = float(p["gtol"]) * max(1.0, abs(landscape.value(x0)))
     return gd(landscape, x0, lr=p["lr"], steps=int(p["steps"]), gtol=gtol,
               log_every=max(int(p["steps"]), 1), seed=int(p.get("_seed", 0)))
 
 
 def _beta(landscape: Landscape, x0: np.ndarray, seed: int) -> float:
-    from .optim import estimate_beta
-
     est = estimate_beta(landscape, x0, max(1.0, 0.5 * float(np.linalg.norm(x0))), seed=seed, safety=1.25)
     return max(est.value, 1e-300)
 
 
 def _sgd(landscape: Landscape, x0: np.ndarray, p: Mapping[str, Any]):
     """(Mini-batch) SGD with step lr (1/β estimated when unset) and batch_size."""
-    from .optim import sgd
-
     seed = int(p.get("_seed", 0))
     lr = p["lr"] if p["lr"] is not None else 1.0 / _beta(landscape, x0, seed)
     batch = min(int(p["batch_size"]), landscape.data.m)
@@ -100,8 +105,6 @@ def _sgd(landscape: Landscape, x0: np.ndarray, p: Mapping[str, Any]):
 
 def _pgd(landscape: Landscape, x0: np.ndarray, p: Mapping[str, Any]):
     """Perturbed GD (`004_…` §6.2.3) with β, ρ estimated around x0 and ε = gtol·max(1, |Φ(x0)|)."""
-    from .optim import estimate_rho, pgd
-
     seed = int(p.get("_seed", 0))
     radius = max(1.0, 0.5 * float(np.linalg.norm(x0)))
     beta = _beta(landscape, x0, seed)
@@ -115,8 +118,6 @@ def _pgd(landscape: Landscape, x0: np.ndarray, p: Mapping[str, Any]):
 
 def _finder(name: str) -> Callable[..., Any]:
     def run(landscape: Landscape, x0: np.ndarray, p: Mapping[str, Any]):
-        from .critical import FINDERS
-
         return FINDERS[name](landscape, x0, max_iterations=int(p["steps"]))
     run.__doc__ = f"The critical-point finder {name} (spurious.critical.FINDERS) for `steps` iterations."
     return run
@@ -158,8 +159,6 @@ def _quick_end(landscape: Landscape, point: np.ndarray, loss: float, grad_norm: 
 def _certified_end(landscape: Landscape, point: np.ndarray, loss: float, grad_norm: float, status: str,
                    params: Mapping[str, Any]) -> tuple[str, float | None]:
     """diverged / unconverged as in the quick end; otherwise the certified label of classify."""
-    from .critical import classify
-
     if status == RunStatus.DIVERGED or not (np.isfinite(loss) and np.isfinite(grad_norm)):
         return Ending.DIVERGED, None
     c = classify(landscape, point)
@@ -267,8 +266,6 @@ def parse_config(raw: Mapping[str, Any], out: Path | str | None = None,
 
 def _check_problems(tasks: list[Task]) -> None:
     """Every grid point must be a valid problem; every data file must read and fit the widths."""
-    from .spec import build_data, check_data_fits
-
     loaded: dict[tuple, Any] = {}
     for task in tasks:
         spec = task_spec(task)

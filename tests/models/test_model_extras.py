@@ -106,7 +106,7 @@ def test_jax_model_landscape():
         return 0.5 * jnp.sum((p["v"] @ jnp.tanh(p["W"] @ X + p["b"][:, None]) - Y) ** 2)
 
     model = JaxModel(loss, {"W": np.zeros((4, 3)), "b": np.zeros(4), "v": np.zeros((1, 4))})
-    land = model.landscape()
+    land = Landscape.from_objective(model, "jax model")
     # the same network as MLP((3, 4, 1), tanh) without output bias: compare with backprop
     mlp = MLP((3, 4, 1), "tanh", bias=True)
     ref = Landscape(mlp, SquaredLoss(), data)

@@ -1,7 +1,7 @@
 """Claims of the source documents as numerical checks (one registry, modules by topic).
 
-Importing this package registers every check (:func:`load_all_checks` does it explicitly for
-code that imported only the registry). Modules: ``foundation`` (derivatives, non-convexity, the
+Importing this package, or any module in it (Python runs this ``__init__`` first), registers
+every check and verifier: the topic modules are imported below. Modules: ``foundation`` (derivatives, non-convexity, the
 report's population loss), ``critical`` (critical points and their kinds), ``optim`` (GD/SGD/PGD
 guarantees), ``architectures`` (ResNets, towers, MLPs, constructions), ``published`` (published results
 beyond the sources: SS18). The discipline every
@@ -9,6 +9,7 @@ verdict passes through is in ``runner``; saved, re-verifiable counterexamples in
 ``counterexample``.
 """
 
+from . import architectures, critical, foundation, optim, published  # noqa: F401  (importing them registers their checks)
 from .counterexample import MIN_MARGIN, Counterexample, Remeasure, reverify, verifier
 from .registry import (
     CATALOGUE,
@@ -32,11 +33,7 @@ from .runner import combine_seeds, parse_seeds, run_claim, run_claims, run_seeds
 
 
 def load_all_checks() -> None:
-    """Import every claims module, so that each registers its checks and verifiers."""
-    from . import architectures, critical, foundation, optim, published  # noqa: F401
-
-
-load_all_checks()
+    """Kept for callers: every check is registered once :mod:`spurious.claims` is imported."""
 
 __all__ = [
     "CATALOGUE", "CONTROLS", "DOCUMENTS", "MIN_MARGIN", "CheckContext", "ClosestCall", "Control",

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import mpmath
 import numpy as np
 
 from ..errors import InputError
@@ -95,10 +96,7 @@ def verifier(name: str) -> Callable[[Verifier], Verifier]:
 
 
 def verifier_for(name: str) -> Verifier:
-    """The verifier registered under ``name`` (imports every claims module first)."""
-    from . import load_all_checks  # the registry fills when the claims modules are imported
-
-    load_all_checks()
+    """The verifier registered under ``name`` (importing :mod:`spurious.claims` registered them all)."""
     if name not in _VERIFIERS:
         raise InputError("verifier", f"no verifier named {name!r}; known: {sorted(_VERIFIERS)}")
     return _VERIFIERS[name]
@@ -147,8 +145,6 @@ def reverify(path: Path | str) -> Remeasure:
 
 def mp_matrix(a: np.ndarray, dps: int = 50):
     """``a`` as an ``mpmath`` matrix at ``dps`` digits (exact copy of the float64 entries)."""
-    import mpmath
-
     mpmath.mp.dps = dps
     a = np.atleast_2d(np.asarray(a, dtype=np.float64))
     return mpmath.matrix([[mpmath.mpf(float(v)) for v in row] for row in a])
@@ -160,8 +156,6 @@ def mp_central_gradient(f: Callable[[list], Any], x: np.ndarray, dps: int = 50, 
     With h = 10^-h_exp the truncation error is O(h²) = 1e-40 and rounding O(10^-dps / h) = 1e-30:
     an independent route to a gradient, free of any closed form.
     """
-    import mpmath
-
     mpmath.mp.dps = dps
     h = mpmath.mpf(10) ** (-h_exp)
     base = [mpmath.mpf(float(v)) for v in np.ravel(x)]

@@ -24,6 +24,7 @@ from typing import Any
 
 from threadpoolctl import threadpool_limits
 
+from ..errors import InputError
 from .counterexample import MIN_MARGIN, Counterexample, reverify, save
 from .registry import (
     CONTROLS,
@@ -130,9 +131,6 @@ def run_claims(only: Iterable[str] | None = None, ctx: CheckContext | None = Non
     BLAS is pinned to one thread: the instances are small, and on a shared machine
     multi-threaded BLAS on tiny matrices was measured ~80× slower (L-BFGS in L-NONCONVEX).
     """
-    from . import load_all_checks
-
-    load_all_checks()
     ctx = ctx or CheckContext()
     verdicts = []
     with threadpool_limits(limits=1):
@@ -190,8 +188,6 @@ def combine_seeds(results: dict[int, list[Verdict]]) -> list[Verdict]:
 
 def parse_seeds(text: str) -> list[int]:
     """``"0:50"`` → 0…49, ``"3,9,42"`` → [3, 9, 42], ``"7"`` → [7] (non-negative integers)."""
-    from ..errors import InputError
-
     seeds: list[int] = []
     try:
         for part in text.split(","):

@@ -18,6 +18,7 @@ import sys
 import click
 
 from ..errors import SpuriousError
+from .options import pin_blas
 
 COMMAND_MODULES = ("check", "report", "verify", "classify", "train", "landscape", "sweep", "model_file")
 
@@ -82,8 +83,6 @@ def one_line(exc: click.ClickException) -> str:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``spurious`` console script."""
     try:
-        from .options import pin_blas
-
         pin_blas()
         cli.main(args=argv, prog_name="spurious", standalone_mode=False)
     except click.exceptions.Abort:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
 
 from ..errors import InputError
 from ..spec import (
@@ -221,8 +222,6 @@ def emit_json(payload: Any) -> None:
 
 def _default(value: Any) -> Any:
     try:
-        import numpy as np
-
         if isinstance(value, np.ndarray):
             return value.tolist()
         if isinstance(value, np.generic):
@@ -309,8 +308,6 @@ class CountingObjective:
         return out
 
     def hvp(self, theta: Any, V: Any) -> Any:
-        import numpy as np
-
         out = self._inner.hvp(theta, V)
         self.hvps += 1 if np.ndim(V) == 1 else int(np.shape(V)[0])
         if self.report is not None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 import numpy as np
+import pyarrow.parquet as pq
 from rich.console import Console
 
 from ..errors import InputError
@@ -92,8 +93,6 @@ def plot_trajectory(result: Result, path: Path, f_star: float | None, eps: float
 
 def save_parquet(result: Result, path: Path) -> None:
     """The run's :class:`~spurious.result.RunLog` as one parquet table (its columns in order)."""
-    import pyarrow.parquet as pq
-
     pq.write_table(result.log.to_arrow(), path)
 
 

@@ -25,22 +25,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+import flint
 import numpy as np
 
-from ..errors import InputError, MissingDependencyError
+from ..errors import InputError
+from ..objective import capability
 
 __all__ = ["Certificate", "certify_classification", "certify_minimum", "enclosure_of", "lambda_min_lower_bound",
            "relu_population_enclosure"]
 
 Enclosure = Callable[[np.ndarray, float], tuple]
-
-
-def _flint():
-    try:
-        import flint
-    except ImportError as exc:  # pragma: no cover - python-flint is a dependency
-        raise MissingDependencyError("rigorous certificates need python-flint (pip install python-flint)") from exc
-    return flint
 
 
 @dataclass(frozen=True)
@@ -91,7 +85,6 @@ def lambda_min_lower_bound(H, Q: np.ndarray | None = None) -> float:
     positive diagonal (Gershgorin, for every member), Qᵀ(H − sI)Q ≻ 0, hence H ≻ sI.
     Returns −inf when no such s is found (e.g. H is not positive definite or too wide).
     """
-    flint = _flint()
     P = H.nrows()
     if not _all_finite(H):
         return -np.inf
@@ -142,7 +135,6 @@ def certify_minimum(enclosure: Enclosure, x0: np.ndarray, *, global_value: float
     ``enclosure(x0, radius)`` gives (F, ∇F, ∇²F) enclosures over the box; ``radius`` defaults to
     r = 8γ/λ_min(x₀) (twice what the test needs), floored at 1e-13·(1 + ‖x₀‖).
     """
-    flint = _flint()
     x0 = np.asarray(x0, dtype=np.float64).ravel()
     if not np.all(np.isfinite(x0)):
         raise InputError("point", "contains NaN/Inf; expected a finite point")
@@ -194,8 +186,6 @@ def relu_population_enclosure(model) -> Enclosure:
 
 def enclosure_of(landscape) -> Enclosure | None:
     """The landscape's objective's ``interval_enclosure`` capability, or None when it has none."""
-    from ..objective import capability
-
     return capability(getattr(landscape, "objective", landscape), "interval_enclosure")
 
 

@@ -7,20 +7,7 @@ Neither framework is imported before one of them is called.
 
 from __future__ import annotations
 
-from typing import Any
+from .jax import from_jax
+from .torch import from_torch
 
 __all__ = ["from_torch", "from_jax"]
-
-
-def from_torch(module: Any, loss_fn: Any, data: object, **options: Any) -> Any:
-    """See :func:`spurious.frontends.torch.from_torch`."""
-    from .torch import from_torch as build
-
-    return build(module, loss_fn, data, **options)
-
-
-def from_jax(model: Any, loss_fn: Any, data: object, **options: Any) -> Any:
-    """See :func:`spurious.frontends.jax.from_jax`."""
-    from .jax import from_jax as build
-
-    return build(model, loss_fn, data, **options)

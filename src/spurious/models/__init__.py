@@ -1,10 +1,11 @@
 """Models: parameter layouts and the maps from parameters to what the loss sees.
 
-``JaxModel`` (a user's own JAX loss) lives in ``spurious.models.custom`` and is exported
-lazily so that ``import spurious`` never imports JAX.
+``JaxModel`` (a user's own JAX loss) lives in ``spurious.models.custom``; it imports JAX only
+when one is built, so that ``import spurious`` never imports JAX.
 """
 
 from .base import ParameterLayout
+from .custom import JaxModel
 from .deep_linear import DeepLinear, check_widths
 from .exp_neuron import ExpNeuron
 from .mlp import ACTIVATIONS, MLP
@@ -26,10 +27,3 @@ __all__ = [
     "hardt_ma_constant",
 ]
 
-
-def __getattr__(name: str):
-    if name == "JaxModel":
-        from .custom import JaxModel
-
-        return JaxModel
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -116,9 +116,3 @@ class JaxModel:
 
     def min_value(self):
         return None
-
-    def landscape(self, description: str = "jax model"):
-        """A :class:`~spurious.landscape.Landscape` over this objective."""
-        from ..landscape import Landscape
-
-        return Landscape.from_objective(self, description)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import flint
 import numpy as np
 
 from ..errors import InputError, as_float_array
@@ -375,8 +376,6 @@ def interval_enclosure(model: ReluPopulation, x0: np.ndarray, radius: float) -> 
     teacher exact; at a zero or parallel neuron in the box the enclosures are not finite (no
     bound exists there), which :func:`spurious.critical.rigorous.certify_minimum` reports.
     """
-    import flint  # an optional heavy import, only for certificates
-
     arb, arb_mat = flint.arb, flint.arb_mat
     n, d = model.n, model.d
     V = model.teacher

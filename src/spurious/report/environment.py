@@ -7,6 +7,9 @@ import platform
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+import numpy as np  # noqa: F401  (loaded so that threadpoolctl sees its BLAS)
+import scipy.linalg  # noqa: F401
+
 __all__ = ["environment"]
 
 
@@ -30,9 +33,6 @@ def _blas() -> str:
 
 def environment() -> dict[str, Any]:
     """Versions and machine as one flat JSON-able dict (shown at the top of the report)."""
-    import numpy as np  # noqa: F401  (loaded so that threadpoolctl sees its BLAS)
-    import scipy.linalg  # noqa: F401
-
     return {
         "spurious": _version("spurious"), "python": platform.python_version(), "numpy": _version("numpy"),
         "scipy": _version("scipy"), "matplotlib": _version("matplotlib"), "blas": _blas(),

@@ -41,7 +41,7 @@ from ..models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower
 from ..models.mlp import get_activation
 from ..models.relu_paths import bernoulli_paths, expected_bernoulli_output, path_sum, relu_forward
 from ..tolerances import EPS, Tolerances, relative_error
-from ..vocabulary import UNSETTLED
+from ..vocabulary import UNSETTLED, Label
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
 from .critical import TiltedDoubleWell, _label_counterexample, _polish_hard, _settle_minimum
 from .evidence import Evidence
@@ -140,7 +140,7 @@ def _classify_minimum(ev: Evidence, claim_id: str, L: Landscape, x0: np.ndarray,
         ev.unsettled(f"{status}, label {cl.label}", {**row, "reason": cl.reason})
         return None
     ev.settled(status)
-    if cl.label == "spurious local minimum":
+    if cl.label == Label.SPURIOUS_LOCAL_MINIMUM:
         cx = _label_counterexample(claim_id, L, theta, cl, where) if isinstance(L.model, DeepLinear) else None
         ev.violation(row, cx)
     return theta, cl
@@ -1081,7 +1081,7 @@ def _measure_reduction(ev: Evidence, margins: Margins, widths: tuple[int, ...], 
     row: dict[str, Any] = {"widths": str(widths), "k": k, "two_layer_min": f2, "deep_min": Ld.min_value}
     for s in range(1 if lifts else 0):
         got = _classify_minimum(ev, "D-REDUCTION", L2, two.random_point(seed + s), seed + s, f"{name}: two-layer {s}")
-        if got is None or got[1].label != "global minimum":
+        if got is None or got[1].label != Label.GLOBAL_MINIMUM:
             continue
         B, A = two.unflatten(_polish_hard(L2, got[0])[0])   # to ‖∇‖ ≤ 1e-12·max(1, Φ) before lifting
         lifted = deep.flatten(lift_two_layer(B, A, widths, k))
@@ -1096,7 +1096,7 @@ def _measure_reduction(ev: Evidence, margins: Margins, widths: tuple[int, ...], 
     for s in range(starts):
         got = _classify_minimum(ev, "D-REDUCTION", Ld, deep.random_point(seed + 10 + s), seed + 10 + s,
                                 f"{name}: deep {s}")
-        if got is None or got[1].label != "global minimum":
+        if got is None or got[1].label != Label.GLOBAL_MINIMUM:
             continue
         Bd, Ad = deep_to_two_layer(deep, got[0], k)
         down = two.flatten([Bd, Ad])

@@ -39,7 +39,7 @@ from ..losses import CrossEntropyLoss, HuberLoss, LogisticLoss, Loss, SquaredLos
 from ..models import DeepLinear
 from ..slices import slice_1d
 from ..tolerances import DEFAULT
-from ..vocabulary import SADDLES, UNSETTLED
+from ..vocabulary import SADDLES, UNSETTLED, Label
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
 from .evidence import Evidence
 from .registry import CheckContext, ClosestCall, Control, Corrected, Outcome, Status, claim, closest
@@ -189,7 +189,7 @@ def _label_counterexample(claim_id: str, L: Landscape, theta: np.ndarray, cl: Cl
     strict one is claimed); None when there is no loss gap to measure."""
     if cl.gap is None or cl.gap_tol is None:
         return None
-    kind = "spurious local minimum" if cl.label == "spurious local minimum" else "not a strict saddle"
+    kind = "spurious local minimum" if cl.label == Label.SPURIOUS_LOCAL_MINIMUM else "not a strict saddle"
     return _point_counterexample(claim_id, L, theta, kind, cl.gap, cl.gap_tol, instance, label=cl.label)
 
 
@@ -241,7 +241,7 @@ def verify_critical_point(problem: dict, arrays: dict[str, np.ndarray]) -> Remea
     if cl.gap is None or cl.gap_tol is None or not critical:
         return Remeasure(0.0, 1.0, route + "; not confirmed (no known optimum or not critical)", details)
     psd = bool(eig[0] >= -zero_tol)  # the dense eigh decides curvature, not the classifier's spectrum
-    confirmed = psd and (cl.label == "spurious local minimum" if kind == "spurious local minimum" else True)
+    confirmed = psd and (cl.label == Label.SPURIOUS_LOCAL_MINIMUM if kind == "spurious local minimum" else True)
     return Remeasure(cl.gap if confirmed else 0.0, cl.gap_tol, route + f"; label {cl.label}", details)
 
 
@@ -281,12 +281,12 @@ def _measure_baldi_hornik(ev: Evidence, L: Landscape, points: list, name: str) -
         if pt.degenerate:
             ev.unsettled("degenerate Γ (repeated eigenvalues)", row)
             continue
-        if cl.label == "not critical":
+        if cl.label == Label.NOT_CRITICAL:
             ev.settled()
             ev.violation(row, _point_counterexample("K-BALDI-HORNIK", L, pt.point, "not critical", cl.grad_norm,
                                                     cl.grad_tol, where))
             continue
-        if cl.label == "inconclusive":
+        if cl.label == Label.INCONCLUSIVE:
             ev.unsettled("classify inconclusive", row)
             continue
         ev.settled()
@@ -297,7 +297,7 @@ def _measure_baldi_hornik(ev: Evidence, L: Landscape, points: list, name: str) -
                                                     where, predicted_loss=pt.loss))
         elif cl.label != pt.predicted_label:
             ev.violation(row, _label_counterexample("K-BALDI-HORNIK", L, pt.point, cl, where)
-                         if cl.label in ("spurious local minimum", "non-strict saddle") else None)
+                         if cl.label in (Label.SPURIOUS_LOCAL_MINIMUM, Label.NON_STRICT_SADDLE) else None)
         elif pt.predicted_index is not None and index != pt.predicted_index:
             ev.violation(row, _point_counterexample("K-BALDI-HORNIK", L, pt.point, "index",
                                                     abs(index - pt.predicted_index), 0.1, where,
@@ -412,9 +412,9 @@ def _measure_minima(ev: Evidence, claim_id: str, L: Landscape, starts: list[np.n
             continue
         ev.settled(status)
         settled.append((theta, cl))
-        if cl.label == "spurious local minimum":
+        if cl.label == Label.SPURIOUS_LOCAL_MINIMUM:
             ev.violation(row, _label_counterexample(claim_id, L, theta, cl, where))
-        elif cl.label == "global minimum" and cl.gap is not None:
+        elif cl.label == Label.GLOBAL_MINIMUM and cl.gap is not None:
             ev.calls.append(ClosestCall.below(where, GAP_REACHED, abs(cl.gap), cl.gap_tol))
     return settled
 
@@ -466,7 +466,7 @@ def _measure_saddles(ev: Evidence, claim_id: str, L: Landscape, points: list, na
             ev.unsettled(f"label {cl.label}", {**row, "reason": cl.reason})
             continue
         ev.settled()
-        if cl.label == "spurious local minimum":
+        if cl.label == Label.SPURIOUS_LOCAL_MINIMUM:
             ev.violation(row, _label_counterexample(claim_id, L, pt.point, cl, where))
         elif cl.label in SADDLES:
             saddles += 1
@@ -496,7 +496,7 @@ def check_kawaguchi(ctx: CheckContext) -> Outcome:
         L = Landscape(net, SquaredLoss(), data)
         starts = [net.random_point(ctx.seed + 10 * c + s) for s in range(2 if ctx.quick else 3)]
         for theta, cl in _measure_minima(ev, "K-KAWAGUCHI", L, starts, str(widths), ctx.seed):
-            if cl.label == "global minimum":
+            if cl.label == Label.GLOBAL_MINIMUM:
                 minima += 1
                 if gaps is None:
                     gaps = _nonconvexity_witness(L, net, theta, cl)
@@ -510,12 +510,12 @@ def check_kawaguchi(ctx: CheckContext) -> Outcome:
     L = Landscape(net, SquaredLoss(), gaussian_teacher(3, 3, 60, seed=ctx.seed + 7))
     origin = classify(L, net.zeros())
     order = origin.descent.order if origin.descent else None
-    certified_bad = origin.label == "non-strict saddle"
+    certified_bad = origin.label == Label.NON_STRICT_SADDLE
     plots = [slice_1d(L, net.zeros(), origin.descent.direction, span=1.0, n=41).to_series(
         "non-strict saddle (origin, depth 3) along the t³ certificate")] if origin.descent else []
     for pt in enumerate_critical_points(L, seed=ctx.seed):
         cl = classify(L, pt.point)
-        if cl.label == "strict saddle":
+        if cl.label == Label.STRICT_SADDLE:
             plots.append(slice_1d(L, pt.point, cl.spectrum.vec_min, span=1.0, n=41).to_series(
                 "strict saddle (depth 3) along the λ_min eigenvector"))
             break
@@ -584,9 +584,9 @@ def _measure_strict(ev: Evidence, claim_id: str, points: list[tuple[Landscape, n
             ev.unsettled(f"label {cl.label}", {**row, "reason": cl.reason})
             continue
         ev.settled()
-        if cl.label == "global minimum":
+        if cl.label == Label.GLOBAL_MINIMUM:
             continue
-        if cl.label == "strict saddle":
+        if cl.label == Label.STRICT_SADDLE:
             n_strict += 1
             s = cl.spectrum
             ev.calls.append(ClosestCall.above(name, NEG_CURVATURE, -s.lam_min - s.err_min,
@@ -729,13 +729,13 @@ def _measure_no_spurious(ev: Evidence, claim_id: str, L: Landscape, points: list
             ev.unsettled(f"label {cl.label}", {**row, "reason": cl.reason})
             continue
         ev.settled()
-        if cl.label == "spurious local minimum":
+        if cl.label == Label.SPURIOUS_LOCAL_MINIMUM:
             ev.violation(row, _label_counterexample(claim_id, L, theta, cl, where))
-        elif cl.label == "strict saddle":
+        elif cl.label == Label.STRICT_SADDLE:
             s = cl.spectrum
             ev.calls.append(ClosestCall.above(where, NEG_CURVATURE, -s.lam_min - s.err_min,
                                               s.zero_tol))
-        elif cl.label == "global minimum" and cl.gap is not None:
+        elif cl.label == Label.GLOBAL_MINIMUM and cl.gap is not None:
             ev.calls.append(ClosestCall.below(where, GAP, abs(cl.gap), cl.gap_tol))
 
 

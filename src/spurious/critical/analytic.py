@@ -30,6 +30,7 @@ import numpy as np
 from ..errors import InputError
 from ..models.deep_linear import LinearNetwork
 from ..objective import capability
+from ..vocabulary import Label
 
 __all__ = ["AnalyticCriticalPoint", "linear_network", "SigmaEigensystem", "sigma_eigensystem", "critical_point_for",
            "enumerate_critical_points", "baldi_hornik", "named_point", "count_index_sets"]
@@ -60,7 +61,7 @@ class AnalyticCriticalPoint:
 
     name : "gamma:i,j,…" (0-based eigenvector indices, descending λ) plus a variant tag.
     subset : S.  point : flat parameters (P,).  loss : the predicted loss.
-    predicted_label : "global minimum", "strict saddle", "non-strict saddle" or "saddle".
+    predicted_label : a :class:`~spurious.vocabulary.Label`: global minimum, strict saddle or non-strict saddle.
     predicted_index : number of negative Hessian eigenvalues where a formula is known, else None.
     degenerate : True when S does not label the point uniquely (reasons in ``notes``).
     """
@@ -69,7 +70,7 @@ class AnalyticCriticalPoint:
     subset: tuple[int, ...]
     point: np.ndarray
     loss: float
-    predicted_label: str
+    predicted_label: Label
     predicted_index: int | None = None
     degenerate: bool = False
     notes: list[str] = field(default_factory=list)
@@ -159,19 +160,19 @@ def _degeneracy(eig: SigmaEigensystem, subset: tuple[int, ...]) -> list[str]:
     return notes
 
 
-def _predicted_label(widths, eig, subset, loss, optimum, p) -> str:
+def _predicted_label(widths, eig, subset, loss, optimum, p) -> Label:
     if loss <= optimum + 1e-9 * (1.0 + abs(optimum)):
-        return "global minimum"
+        return Label.GLOBAL_MINIMUM
     N = len(widths) - 1
     if N <= 2:
-        return "strict saddle"  # Baldi–Hornik / `004_…` Thm 6.11
+        return Label.STRICT_SADDLE  # Baldi–Hornik / `004_…` Thm 6.11
     r = len(subset)
     if r == p:
-        return "strict saddle"  # Kawaguchi (iv): rank(W_N⋯W_2) = p ⇒ negative eigenvalue
+        return Label.STRICT_SADDLE  # Kawaguchi (iv): rank(W_N⋯W_2) = p ⇒ negative eigenvalue
     outside = [k for k in eig.positive if k not in subset]
     if any(eig.lam[k] > eig.lam[i] * (1 + 1e-8) for k in outside for i in subset):
-        return "strict saddle"  # swapping u_i for a larger u_k inside the active units
-    return "non-strict saddle"  # S = top-r, r < p at depth ≥ 3: only a t³-order descent
+        return Label.STRICT_SADDLE  # swapping u_i for a larger u_k inside the active units
+    return Label.NON_STRICT_SADDLE  # S = top-r, r < p at depth ≥ 3: only a t³-order descent
 
 
 def critical_point_for(landscape, subset: tuple[int, ...], *, seed: int | None = 0,
@@ -206,7 +207,7 @@ def critical_point_for(landscape, subset: tuple[int, ...], *, seed: int | None =
     optimum = landscape.min_value
     label = _predicted_label(widths, eig, subset, loss, optimum, p)
     if zero_layers:
-        label = "strict saddle"  # Δ_N W_{2:N−1} Δ₁ with a non-zero random middle: negative curvature
+        label = Label.STRICT_SADDLE  # Δ_N W_{2:N−1} Δ₁ with a non-zero random middle: negative curvature
     notes = _degeneracy(eig, subset)
     index = _baldi_hornik_index(eig, subset, widths) if len(widths) == 3 and not notes else None
     return AnalyticCriticalPoint(f"gamma:{','.join(map(str, subset))}{tag}", subset,

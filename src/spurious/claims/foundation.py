@@ -941,15 +941,15 @@ def _gradient_rows(ctx: CheckContext, factor: float) -> list[dict]:
     return rows
 
 
-def _gradient_verdict(rows: list[dict], tol) -> tuple[str, float, float]:
+def _gradient_verdict(rows: list[dict], tol) -> tuple[Status, float, float]:
     """holds if every formula matches to tol.derivative; refuted if one misses by > tol.finite_difference."""
     worst = max(max(r["rel. err of c·A₃ᵀEΣA₁ᵀ"], r["rel. err of ∂f/∂A₁ = A₂ᵀA₃ᵀEΣ"],
                     r["rel. err of ∂f/∂A₃ = EΣA₁ᵀA₂ᵀ"]) for r in rows)
     if worst <= tol.derivative:
-        return "holds", worst, tol.derivative
+        return Status.HOLDS, worst, tol.derivative
     if worst > tol.finite_difference:
-        return "refuted", worst, tol.finite_difference
-    return "inconclusive", worst, tol.finite_difference
+        return Status.REFUTED, worst, tol.finite_difference
+    return Status.INCONCLUSIVE, worst, tol.finite_difference
 
 
 def _public(rows: list[dict]) -> list[dict]:
@@ -971,11 +971,11 @@ def check_report_gradient(ctx: CheckContext) -> Outcome:
     fixed = _gradient_rows(ctx, 1.0)
     fixed_status, fixed_worst, fixed_threshold = _gradient_verdict(fixed, tol)
     consts = [r["fitted constant c"] for r in rows]
-    calls = [(ClosestCall.above if status == "refuted" else ClosestCall.below)(
+    calls = [(ClosestCall.above if status is Status.REFUTED else ClosestCall.below)(
         r["instance"], "rel. err of the report's formula", r["rel. err of c·A₃ᵀEΣA₁ᵀ"], threshold) for r in rows]
     fixed_figure = f"with c = 1, all three partial derivatives agree to {fixed_worst:.1e}"
     counterexamples = []
-    if status == "refuted":
+    if status is Status.REFUTED:
         bad = max(rows, key=lambda r: r["rel. err of c·A₃ᵀEΣA₁ᵀ"])
         counterexamples.append(Counterexample(
             claim="S-GRADIENT", verifier="S-GRADIENT:report-factor",
@@ -989,14 +989,14 @@ def check_report_gradient(ctx: CheckContext) -> Outcome:
                 f"{worst:.2f}); {fixed_figure}"),
         tolerance=f"holds ≤ {tol.derivative:g}, refuted > {tol.finite_difference:g} (rel. err vs {_oracle_name()})",
         reason=("the report's Taylor step drops the ½ of f = ½‖EΣ^½‖², so its gradient is twice the true one"
-                if status == "refuted" else "the report's formula matches the true gradient"),
+                if status is Status.REFUTED else "the report's formula matches the true gradient"),
         evidence={"correction": "f = ½‖EΣ^½‖² + C ⇒ ∂f/∂A₂ = A₃ᵀ E Σ A₁ᵀ: the report's Taylor step "
                                 "drops the ½, so its factor 2 is off by 2",
                   "oracle": _oracle_name()},
         instances=_public(rows),
         series={"fitted constant c": consts, "claimed c": [REPORT_FACTOR] * len(consts),
                 "margins": margins_series("rel. err of the report's formula",
-                                          "above" if status == "refuted" else "below", calls)},
+                                          "above" if status is Status.REFUTED else "below", calls)},
         tally=Tally(tried=len(rows), converged=len(rows)),
         closest_call=closest(calls),
         control=Control(instance="the same 3 instances, constant corrected to c = 1",

@@ -65,8 +65,8 @@ CATALOGUE: tuple[Entry, ...] = (
     Entry("D-MULTITOWER", "003", "Cor 2", "multi-tower nets reduce to the two-layer net with bottleneck Σ p_i"),
     Entry("S-POP-LOSS", "000", "derivation of f(A)", "f(A) = ½E‖A₃A₂A₁x − y‖² = ½‖EΣ^½‖²_F + C, C = d/2, E = A₃A₂A₁ − R"),
     Entry("S-CONSTRUCT", "000", "global minima", "R PSD ⇒ A_i = U Z^⅓ Uᵀ; any R ⇒ the SVD split; any depth by further splitting"),
-    Entry("S-GRADIENT", "000", "Taylor step", "∂f/∂A₂ = 2A₃ᵀ E Σ A₁ᵀ, and this generalises to A₁ and A₃", expected="refuted"),
-    Entry("S-CRIT-CLAIM", "000", "final argument", "for the gradient to be 0, E must be 0 as A₃, A₂, A₁ ≠ 0: every critical point is global", expected="refuted"),
+    Entry("S-GRADIENT", "000", "Taylor step", "∂f/∂A₂ = 2A₃ᵀ E Σ A₁ᵀ, and this generalises to A₁ and A₃", expected=Status.REFUTED),
+    Entry("S-CRIT-CLAIM", "000", "final argument", "for the gradient to be 0, E must be 0 as A₃, A₂, A₁ ≠ 0: every critical point is global", expected=Status.REFUTED),
     Entry("P-SAFRAN-SHAMIR", "SS18", "§3–4, Table 1", "two-layer ReLU student, n = k = 8 neurons, orthonormal teacher, x ~ N(0, I): GD from W = randn/√d ends at a spurious local minimum in some runs (12.6 % in Table 1), a strict minimum with loss > 0 and isotropy ΔS_{k−1} (Arjevani & Field)"),
 )
 

@@ -16,8 +16,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from .errors import InputError
+from .reprs import result_html
 from .vocabulary import RunStatus
 
 __all__ = ["Result", "RunLog", "Evaluations", "RunStatus", "Status"]
@@ -138,8 +140,6 @@ class RunLog:
 
     def to_arrow(self) -> Any:
         """The log as a ``pyarrow.Table`` (the columns in order; what ``trajectory.parquet`` holds)."""
-        import pyarrow as pa
-
         return pa.table({name: pa.array(values) for name, values in self.to_dict().items()})
 
     def __repr__(self) -> str:
@@ -206,7 +206,5 @@ class Result:
         return f"{text} ({self.message})" if self.message else text
 
     def _repr_html_(self) -> str:
-        """A compact table in Jupyter (:func:`spurious.report.notebook.result_html`)."""
-        from .report.notebook import result_html
-
+        """A compact table in Jupyter (:func:`spurious.reprs.result_html`)."""
         return result_html(self)

@@ -51,6 +51,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from joblib import Parallel, delayed, parallel_config
+from threadpoolctl import threadpool_limits
 
 from .critical import FINDERS, classify
 from .errors import InputError, MissingDependencyError
@@ -431,8 +433,6 @@ def run_task(task: Task, out: Path | None = None, config_hash: str = "") -> list
 
     With ``out``, the task's folder ``out/<id>/`` receives problem.toml, final.npy and points.npy.
     """
-    from threadpoolctl import threadpool_limits
-
     with threadpool_limits(limits=1):
         return _run_task(task, out, config_hash)
 
@@ -533,8 +533,6 @@ def _results(tasks: list[Task], out: Path, chash: str, n_jobs: int, scheduler: s
     if scheduler is None and n_jobs == 1:
         yield from (run_task(t, out, chash) for t in tasks)
         return
-    from joblib import Parallel, delayed, parallel_config
-
     jobs = (delayed(run_task)(t, out, chash) for t in tasks)
     if scheduler is None:
         yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from spurious.report.figures import claim_figures, margins_png
 from spurious.report.style import compact_number, wrapped_label
-from spurious.report.text import human, matrix_text
+from spurious.text import human, matrix_text
 
 BASE = {"id": "C", "status": "holds", "expected": "holds", "figure": "f", "seconds": 0.1}
 MARGINS = {"quantity": "relative error", "threshold_kind": "below", "instance": ["a", "b", "c"],

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..reprs import verdict_html
 from ..tolerances import DEFAULT, Tolerances
 from ..vocabulary import VerdictStatus
 
@@ -299,9 +300,7 @@ class Verdict:
         return _jsonable(asdict(self))
 
     def _repr_html_(self) -> str:
-        """A compact table in Jupyter (:func:`spurious.report.notebook.verdict_html`)."""
-        from ..report.notebook import verdict_html
-
+        """A compact table in Jupyter (:func:`spurious.reprs.verdict_html`)."""
         return verdict_html(self)
 
     def plot(self, folder: Any = None, which: int = 0) -> Any:

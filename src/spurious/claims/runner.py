@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from ..errors import InputError
@@ -158,8 +159,6 @@ def run_seeds(only: Iterable[str] | None, seeds: Sequence[int], *, quick: bool =
             if on_seed is not None:
                 on_seed(seed, results[seed])
         return results
-    from joblib import Parallel, delayed
-
     jobs = Parallel(n_jobs=n_jobs, return_as="generator")(
         delayed(_run_one_seed)(ids, seed, quick, artifacts) for seed in seeds)
     results = {}

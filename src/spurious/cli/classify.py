@@ -24,9 +24,8 @@ from ..landscape import Landscape
 from ..spec import ProblemSpec, build_landscape, start_point, write_problem
 from ..tolerances import DENSE_HESSIAN_LIMIT
 from .model_file import (
-    STATE_SUFFIXES,
     landscape_from,
-    load_state_point,
+    load_point,
     model_file_option,
     own_point,
     problem_or_model_file,
@@ -44,21 +43,6 @@ from .options import (
 )
 
 ITERATIVE_FROM = DENSE_HESSIAN_LIMIT  # parameters above which classify uses Lanczos
-
-
-def load_point(landscape: Landscape, path: Path, argument: str = "--point") -> np.ndarray:
-    """A flat parameter vector from a .npy file (or a torch state_dict .pt), checked against the landscape."""
-    if path.suffix in STATE_SUFFIXES:
-        return load_state_point(landscape, path, argument)
-    try:
-        point = np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise InputError(argument, f"no such file {str(path)!r}") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(argument, f"cannot read {str(path)!r} as .npy ({exc})") from None
-    if point.dtype.kind not in "biuf":
-        raise InputError(argument, f"expected numbers, got dtype {point.dtype}")
-    return landscape.point(np.ravel(point), argument)
 
 
 class HvpProgress:

@@ -18,8 +18,7 @@ from ..landscape import Landscape
 from ..objective import capability
 from ..slices import given_directions, hessian_directions, random_directions, slice_1d, slice_2d
 from ..spec import start_point, write_problem
-from .classify import load_point
-from .model_file import landscape_from, model_file_option, own_point, problem_or_model_file
+from .model_file import landscape_from, load_point, model_file_option, own_point, problem_or_model_file
 from .options import CountingObjective, emit_json, json_option, out_option, problem_options, progress, status
 
 MAX_GRID_POINTS = 10**6  # evaluations of Φ in one slice

@@ -25,9 +25,11 @@ import numpy as np
 
 from ..critical import extreme_eigenvalues, hutchinson_trace, spectral_density
 from ..errors import InputError
+from ..frontends import from_jax, from_torch
+from ..frontends.torch import import_torch
 from ..landscape import Landscape
 from ..spec import build_landscape
-from .options import emit_json, json_option, out_option, problem_options, spec_from_flags
+from .options import _FLAGS, emit_json, json_option, out_option, problem_options, spec_from_flags
 
 STATE_SUFFIXES = (".pt", ".pth")
 
@@ -68,8 +70,6 @@ def load_model_file(spec: str) -> Landscape:
 
 
 def _landscape_of(made: Any, where: str) -> Landscape:
-    from ..frontends import from_jax, from_torch
-
     if isinstance(made, dict):
         options = dict(made)
         model = options.pop("module", None) or options.pop("model", None)
@@ -98,8 +98,6 @@ def problem_or_model_file(flags: dict[str, Any], model_file: str | None) -> tupl
     With a model file the built-in problem flags are refused (they would be silently ignored),
     except ``--seed``.
     """
-    from .options import _FLAGS
-
     if model_file is None:
         spec = spec_from_flags(flags)
         return spec, spec.seed
@@ -111,13 +109,26 @@ def problem_or_model_file(flags: dict[str, Any], model_file: str | None) -> tupl
     return None, int(seed) if seed is not None else 0
 
 
+def load_point(landscape: Landscape, path: Path, argument: str = "--point") -> np.ndarray:
+    """A flat parameter vector from a .npy file (or a torch state_dict .pt), checked against the landscape."""
+    if path.suffix in STATE_SUFFIXES:
+        return load_state_point(landscape, path, argument)
+    try:
+        point = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise InputError(argument, f"no such file {str(path)!r}") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(argument, f"cannot read {str(path)!r} as .npy ({exc})") from None
+    if point.dtype.kind not in "biuf":
+        raise InputError(argument, f"expected numbers, got dtype {point.dtype}")
+    return landscape.point(np.ravel(point), argument)
+
+
 def load_state_point(landscape: Landscape, path: Path, argument: str = "--point") -> np.ndarray:
     """θ from a saved ``state_dict`` (.pt/.pth) of the landscape's torch module."""
     convert = getattr(landscape, "point_from_state_dict", None)
     if convert is None:
         raise InputError(argument, f"{path.name} is a torch state_dict; it needs --model-file with a torch module")
-    from ..frontends.torch import import_torch
-
     torch = import_torch()
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
@@ -148,8 +159,6 @@ def own_point(landscape: Landscape) -> np.ndarray | None:
 def eigs_command(model_file: str | None, point_path: Path | None, rtol: float, density: bool, with_trace: bool,
                  out: Path, as_json: bool, **flags) -> None:
     """Extreme Hessian eigenvalues with residual certificates (Lanczos), optionally density and trace."""
-    from .classify import load_point
-
     spec, _ = problem_or_model_file(flags, model_file)
     land = landscape_from(spec, model_file)
     if point_path is not None:

@@ -25,6 +25,10 @@ from typing import Any
 
 import click
 import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from threadpoolctl import threadpool_limits
 
 from ..errors import InputError
 from ..spec import (
@@ -245,9 +249,6 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: st
     """A table: rich box drawing on a terminal; plain left-aligned columns (two spaces apart) otherwise."""
     cells = [[_cell(v) for v in row] for row in rows]
     if is_terminal():
-        from rich.console import Console
-        from rich.table import Table
-
         table = Table(title=title)
         for c in columns:
             table.add_column(c)
@@ -275,9 +276,6 @@ def progress(description: str, total: int | None) -> Iterator[Callable[[int], No
     if not sys.stderr.isatty():
         yield lambda n=1: None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=total)
@@ -341,7 +339,5 @@ def pin_blas() -> int:
         raise InputError("SPURIOUS_BLAS_THREADS", f"expected a positive integer, got {text!r}") from None
     if threads < 1:
         raise InputError("SPURIOUS_BLAS_THREADS", f"expected a positive integer, got {threads}")
-    from threadpoolctl import threadpool_limits
-
     threadpool_limits(limits=threads)
     return threads

@@ -31,6 +31,7 @@ import numpy as np
 
 from ..errors import InputError, require_landscape
 from ..objective import MinValue, capability
+from ..reprs import classification_html
 from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
 from ..vocabulary import MINIMA, SADDLES, Label
 from .rigorous import certify_classification
@@ -130,9 +131,7 @@ class Classification:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        """A compact table in Jupyter (:func:`spurious.report.notebook.classification_html`)."""
-        from ..report.notebook import classification_html
-
+        """A compact table in Jupyter (:func:`spurious.reprs.classification_html`)."""
         return classification_html(self)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from math import comb
 
 import numpy as np
 
@@ -102,7 +103,6 @@ def sigma_eigensystem(landscape) -> SigmaEigensystem:
 
 def count_index_sets(n: int, p: int) -> int:
     """Σ_{r=0}^{p} C(n, r): the number of index sets Γ (16 eigenvectors, p = 4: 2 517)."""
-    from math import comb
     return sum(comb(n, r) for r in range(min(n, p) + 1))
 
 

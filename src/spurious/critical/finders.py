@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from scipy.sparse.linalg import ArpackError, LinearOperator, lsmr
+from scipy.sparse.linalg import ArpackError, LinearOperator, cg, lsmr
 
 from ..errors import InputError, require_int, require_landscape
 from ..linalg import krylov_pinv_solve, minres_solve, spectral_norm
@@ -409,8 +409,6 @@ def levenberg_marquardt(landscape, x0: object, *, max_iterations: int = 500, gto
     ``damping``, shrinks ×⅓ after a step that lowers ‖∇Φ‖² and grows ×4 (up to 12 times) otherwise.
     A non-finite trial direction or gradient counts as a rejected step (μ grows).
     """
-    from scipy.sparse.linalg import cg
-
     mu = [float(damping)]
 
     def direction(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:

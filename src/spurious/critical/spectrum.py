@@ -44,6 +44,7 @@ from ..linalg import (
     ritz_errors,
 )
 from ..objective import capability
+from ..reprs import spectrum_html
 from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, EPS, Tolerances
 
 __all__ = ["Spectrum", "hessian_spectrum", "dense_hessian", "DENSE_LIMIT", "extreme_eigenvalues",
@@ -140,9 +141,7 @@ class Spectrum:
         }
 
     def _repr_html_(self) -> str:
-        """A compact table in Jupyter (:func:`spurious.report.notebook.spectrum_html`)."""
-        from ..report.notebook import spectrum_html
-
+        """A compact table in Jupyter (:func:`spurious.reprs.spectrum_html`)."""
         return spectrum_html(self)
 
     def describe(self) -> str:

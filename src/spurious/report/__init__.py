@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..claims import DOCUMENTS
+from ..errors import InputError
 from .figures import ClaimFigure, claim_figures
 from .html import render_html
 from .markdown import render_markdown
@@ -94,8 +97,6 @@ def rerender(results_json: Path | str, out: Path | str | None = None, html: bool
 
     out : the folder to write (default: the folder of ``results_json``, where its counterexamples are).
     """
-    from ..errors import InputError
-
     path = Path(results_json)
     if not path.is_file():
         raise InputError("RESULTS", f"{path} does not exist (expected a results.json written by spurious check)")
@@ -106,10 +107,6 @@ def rerender(results_json: Path | str, out: Path | str | None = None, html: bool
         raise InputError("RESULTS", f"{path} is not a results.json of spurious check ({exc})") from None
     target = Path(out) if out is not None else path.parent
     if target.resolve() != path.parent.resolve() and (path.parent / "counterexamples").is_dir():
-        import shutil
-
         shutil.copytree(path.parent / "counterexamples", target / "counterexamples", dirs_exist_ok=True)
-    from ..claims import DOCUMENTS
-
     meta = {**{k: v for k, v in payload.items() if k != "verdicts"}, "documents": DOCUMENTS}
     return write_report(verdicts, target, meta, html=html, payload=payload)

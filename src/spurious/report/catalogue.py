@@ -14,10 +14,10 @@ from dataclasses import fields
 
 from ..claims import CATALOGUE, CONTROLS, load_all_checks
 from ..claims.registry import check_for
+from ..prose import DOCUMENT_TITLES
+from ..text import human_number
 from ..tolerances import DEFAULT, Tolerances
 from ..vocabulary import VerdictStatus
-from .prose import DOCUMENT_TITLES
-from .text import human_number
 
 __all__ = ["claims_markdown", "WHY_REFUTED"]
 

@@ -26,9 +26,15 @@ from typing import Any
 
 import numpy as np
 
+from ..data import population
+from ..landscape import Landscape
+from ..losses import SquaredLoss
+from ..models import DeepLinear
+from ..slices import hessian_directions
+from ..text import human_number
 from ..vocabulary import Label
+from .plots import compact_ticks, legend_below
 from .style import LABEL_COLOURS, new_figure, styled, to_png
-from .text import human_number
 
 __all__ = ["load_counterexample", "landscape_of", "loss_slice_png", "matrices"]
 
@@ -60,11 +66,6 @@ def matrices(arrays: Mapping[str, np.ndarray], max_side: int = 8) -> dict[str, n
 
 def landscape_of(problem: Mapping[str, Any], arrays: Mapping[str, np.ndarray]):
     """(landscape, θ) of a saved counterexample, or None for a kind the report cannot rebuild."""
-    from ..data import population
-    from ..landscape import Landscape
-    from ..losses import SquaredLoss
-    from ..models import DeepLinear
-
     layers = sorted((int(m.group(1)), k) for k in arrays if (m := LAYER.match(k)))
     if layers and "R" in arrays and "Sigma" in arrays:
         blocks = [np.asarray(arrays[k], dtype=np.float64) for _, k in layers]
@@ -104,8 +105,6 @@ def loss_slice_png(problem: Mapping[str, Any], arrays: Mapping[str, np.ndarray])
         else:
             caption = _curvature_slice(ax, landscape, theta, f0, scale)
         ax.set_ylabel("loss Φ")
-        from .plots import compact_ticks, legend_below
-
         compact_ticks(ax)
         legend_below(ax)
         return to_png(fig), caption
@@ -131,8 +130,6 @@ def _gradient_slice(ax, landscape, theta, f0, g, scale, factor) -> str:
 
 
 def _curvature_slice(ax, landscape, theta, f0, scale) -> str:
-    from ..slices import hessian_directions
-
     dirs, info = hessian_directions(landscape, theta, k=1)
     lam = info["eigenvalues"][0]
     span = 0.5 * scale

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np  # noqa: F401  (loaded so that threadpoolctl sees its BLAS)
 import scipy.linalg  # noqa: F401
+from threadpoolctl import threadpool_info
 
 __all__ = ["environment"]
 
@@ -21,8 +22,6 @@ def _version(package: str) -> str:
 
 
 def _blas() -> str:
-    from threadpoolctl import threadpool_info
-
     libs = [i for i in threadpool_info() if i.get("user_api") == "blas"]
     if not libs:
         return "unknown"

@@ -30,11 +30,11 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from ..text import human_key
 from ..vocabulary import VerdictStatus
 from .counterexample import load_counterexample, loss_slice_png
 from .plots import SPEC_KEYS, PlotError, compact_ticks, legend_below, render_series
 from .style import LABEL_COLOURS, STATUS_COLOURS, new_figure, short_label, styled, to_png, wrapped_label
-from .text import human_key
 
 __all__ = ["ClaimFigure", "claim_figures", "main_figure", "margins_png"]
 

@@ -18,10 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from ..vocabulary import VerdictStatus
-from .counterexample import load_counterexample, matrices
-from .figures import ClaimFigure
-from .prose import (
+from ..prose import (
     closest_text,
     control_text,
     corrected_text,
@@ -32,9 +29,12 @@ from .prose import (
     tally_text,
     verdict_sentence,
 )
+from ..text import human, human_key, human_number, instance_rows, matrix_text
+from ..vocabulary import VerdictStatus
+from .counterexample import load_counterexample, matrices
+from .figures import ClaimFigure
 from .records import STATUS_ORDER, status_counts
 from .style import STATUS_COLOURS
-from .text import human, human_key, human_number, instance_rows, matrix_text
 
 __all__ = ["render_html"]
 

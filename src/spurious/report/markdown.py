@@ -9,8 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .counterexample import load_counterexample, matrices
-from .prose import (
+from ..prose import (
     closest_text,
     control_text,
     corrected_text,
@@ -20,8 +19,9 @@ from .prose import (
     tally_text,
     verdict_sentence,
 )
+from ..text import human, human_key, human_number, instance_rows, matrix_text
+from .counterexample import load_counterexample, matrices
 from .records import status_counts
-from .text import human, human_key, human_number, instance_rows, matrix_text
 
 __all__ = ["render_markdown"]
 

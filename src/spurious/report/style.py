@@ -19,7 +19,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..vocabulary import Label, VerdictStatus
+from ..reprs import LABEL_COLOURS, STATUS_COLOURS
 
 __all__ = ["FIG_WIDTH", "DPI", "RC", "LABEL_COLOURS", "STATUS_COLOURS", "CYCLE", "new_figure", "to_png",
            "compact_number", "COMPACT", "short_label", "wrapped_label", "colour_for", "styled"]
@@ -28,23 +28,6 @@ FIG_WIDTH = 9.0
 PANEL_HEIGHT = 3.4
 DPI = 100
 MAX_TICK_LABEL = 18
-
-#: One colour per kind of critical point, the same in every figure (the labels of
-#: :mod:`spurious.critical.classify`).
-LABEL_COLOURS: dict[str, str] = {
-    Label.GLOBAL_MINIMUM: "#1a7f37",
-    Label.SPURIOUS_LOCAL_MINIMUM: "#cf222e",
-    Label.STRICT_SADDLE: "#0969da",
-    Label.NON_STRICT_SADDLE: "#8250df",
-    "local maximum": "#bc4c00",  # drawn on slices; not a label classify gives
-    Label.NOT_CRITICAL: "#6e7781",
-    Label.INCONCLUSIVE: "#9a6700",
-}
-
-#: Verdict colours (badges, the seeds grid, tallies).
-STATUS_COLOURS: dict[str, str] = {VerdictStatus.HOLDS: "#1a7f37", VerdictStatus.REFUTED: "#cf222e",
-                                  VerdictStatus.INCONCLUSIVE: "#9a6700", VerdictStatus.NOT_IMPLEMENTED: "#6e7781",
-                                  VerdictStatus.ERROR: "#a40e26"}
 
 #: Colours of curves that carry no label meaning (colour-blind-safe, Okabe–Ito order).
 CYCLE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")

@@ -38,8 +38,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..text import instance_count
 from ..vocabulary import VerdictStatus
-from .text import instance_count
 
 __all__ = ["claims_table", "write_parquet", "SCHEMA"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..vocabulary import VerdictStatus
 from .text import human, human_number, instance_count
+from .vocabulary import VerdictStatus
 
 __all__ = ["verdict_sentence", "source_text", "control_text", "closest_text", "tally_text", "instances_text",
            "seeds_text", "corrected_text", "document_title", "DOCUMENT_TITLES"]

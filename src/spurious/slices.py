@@ -8,7 +8,8 @@ Directions are
   the same piece of θ: d_{j,r} ← d_{j,r} · ‖θ_{j,r}‖ / ‖d_{j,r}‖. Pieces where θ is zero (the
   origin, say) have no scale; they are set to unit norm and counted in ``info``.
 * **Hessian eigenvectors** at θ: the eigenvector of λ_min (1-D); of λ_min and λ_max (2-D),
-  which shows a saddle as a saddle. Dense ``eigh`` for P ≤ 600, Lanczos (``eigsh``) above.
+  which shows a saddle as a saddle. Dense ``eigh`` for P ≤ ``tolerances.DENSE_EXTREME_LIMIT``,
+  Lanczos (``eigsh``) above.
 * **given** by the user: an array (P,) or (k, P), used as is.
 
 For two random directions the order matters: normalise each first, then orthogonalise the
@@ -28,12 +29,13 @@ import numpy as np
 from .errors import InputError
 from .landscape import Landscape
 from .linalg import extreme_eigenpairs
+from .tolerances import DENSE_EXTREME_LIMIT
 
 __all__ = ["Slice", "random_directions", "hessian_directions", "given_directions",
            "slice_1d", "slice_2d", "Normalisation"]
 
 Normalisation = Literal["filter", "layer", "none"]
-DENSE_LIMIT = 600
+DENSE_LIMIT = DENSE_EXTREME_LIMIT  # dense eigh up to this many parameters, Lanczos above
 
 
 @dataclass

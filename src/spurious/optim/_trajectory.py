@@ -18,8 +18,9 @@ from ..errors import InputError, as_float_array, require_positive
 from ..landscape import Landscape
 from ..linalg import smallest_eigenvalue
 from ..result import RunLog
+from ..tolerances import DENSE_EXTREME_LIMIT
 
-DENSE_LIMIT = 400  # below this many parameters λ_min comes from a dense eigendecomposition
+DENSE_LIMIT = DENSE_EXTREME_LIMIT  # at most this many parameters: λ_min from a dense eigendecomposition
 
 
 def check_landscape(landscape: object) -> Landscape:

@@ -64,7 +64,8 @@ class RunLog:
     extras : further columns the method declares when it creates the log (e.g. ``dist_crit``,
         ``lambda_min``, ``inner_iterations``); an extra not given for a row is NaN there.
 
-    ``log[name]`` is a read-only NumPy array (``iteration``: int64; the rest float64).
+    ``log[name]`` is a read-only NumPy array (``iteration``: int64; the rest float64);
+    ``log.to_dict()`` gives all columns in order.
     A log is appended to while its run goes on and sealed once a :class:`Result` holds it.
     """
 

@@ -19,6 +19,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -177,11 +178,9 @@ def combine_seeds(results: dict[int, list[Verdict]]) -> list[Verdict]:
     for position, first in enumerate(results[seeds[0]]):
         runs = [results[s][position] for s in seeds]
         shown = next((v for v in runs if v.unexpected), first)
-        shown.seed_tally = dict(Counter(str(v.status) for v in runs))
-        shown.per_seed = [{"seed": v.seed, "status": str(v.status), "figure": v.figure,
-                           "seconds": round(v.seconds, 4),
-                           "margin": v.closest_call.margin if v.closest_call else None} for v in runs]
-        combined.append(shown)
+        per_seed = [{"seed": v.seed, "status": str(v.status), "figure": v.figure, "seconds": round(v.seconds, 4),
+                     "margin": v.closest_call.margin if v.closest_call else None} for v in runs]
+        combined.append(replace(shown, seed_tally=dict(Counter(str(v.status) for v in runs)), per_seed=per_seed))
     return combined
 
 

@@ -14,6 +14,8 @@ Optional capabilities, each with a documented default when absent (callers ask t
 - ``min_value() -> MinValue | None`` — the optimum over what the model expresses
   (default: unknown, ``None``);
 - ``end_to_end(θ) -> ndarray`` — the end-to-end matrix of a product-of-matrices model;
+- ``end_to_end_loss() -> EndToEndLoss`` — ℓ with Φ(θ) = ℓ(end_to_end(θ)), its gradient and
+  Hessian action in W (default: none; the objective is not a loss of one matrix);
 - ``symmetry_dimension(θ) -> int`` — dimension of the continuous-symmetry orbit through θ
   (default: the classifier's generic estimate);
 - ``on_kink(θ) -> bool`` — θ lies on the non-differentiable set (default: never);
@@ -48,8 +50,9 @@ from .losses import EndToEndLoss
 __all__ = ["MinValue", "Objective", "capability", "check_io", "convex_minimum", "OPTIONAL_CAPABILITIES"]
 
 #: The optional methods an objective may offer (see the module docstring).
-OPTIONAL_CAPABILITIES = ("min_value", "end_to_end", "symmetry_dimension", "on_kink", "interval_enclosure",
-                         "dense_hessian", "descent_direction", "linear_network", "minibatch_gradient", "n_samples")
+OPTIONAL_CAPABILITIES = ("min_value", "end_to_end", "end_to_end_loss", "symmetry_dimension", "on_kink",
+                         "interval_enclosure", "dense_hessian", "descent_direction", "linear_network",
+                         "minibatch_gradient", "n_samples")
 
 
 class Objective(Protocol):

@@ -48,6 +48,10 @@ class ChainObjective:
     def end_to_end(self, theta: np.ndarray) -> np.ndarray:
         return prefix_products(self.model.factors(theta))[-1]
 
+    def end_to_end_loss(self) -> EndToEndLoss:
+        """ℓ, the loss as a function of the end-to-end matrix W (d_N × d₀): Φ(θ) = ℓ(W(θ))."""
+        return self.ell
+
     def value(self, theta: np.ndarray) -> float:
         return self.ell.value(self.end_to_end(theta))
 

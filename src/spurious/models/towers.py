@@ -116,6 +116,10 @@ class TowerObjective:
     def end_to_end(self, theta: np.ndarray) -> np.ndarray:
         return self.model.end_to_end(theta)
 
+    def end_to_end_loss(self):
+        """ℓ, the loss as a function of the summed end-to-end matrix W: Φ(θ) = ℓ(W(θ))."""
+        return self.ell
+
     def value(self, theta: np.ndarray) -> float:
         return self.ell.value(self.end_to_end(theta))
 

@@ -1,7 +1,7 @@
 """Losses ℓ on the end-to-end matrix W (pure functions of W once bound to data).
 
 A loss is a small configuration object (``SquaredLoss(mean=False)``, ``LogisticLoss()``,
-``CrossEntropyLoss()``, ``HuberLoss(delta)``). ``loss.on(data)`` binds it to data and
+``CrossEntropyLoss()``, ``HuberLoss(delta)``, ``TiltedDoubleWell(tilt)``). ``loss.on(data)`` binds it to data and
 returns an :class:`EndToEndLoss` with
 
 - ``value(W)``            ℓ(W),
@@ -37,6 +37,7 @@ __all__ = [
     "LogisticLoss",
     "CrossEntropyLoss",
     "HuberLoss",
+    "TiltedDoubleWell",
     "LOSSES",
     "make_loss",
 ]
@@ -326,11 +327,46 @@ class HuberLoss(Loss):
         return (np.abs(Z - Y) < self.delta) * dZ
 
 
+@dataclass(frozen=True)
+class TiltedDoubleWell(Loss):
+    """A non-convex loss for negative controls: L(Z; Y) = Σ ((z − y)² − 1)² + tilt·(z − y).
+
+    Per residual r it has a global minimum near r = −1 and a spurious local minimum near r = +1,
+    so a linear network trained with it has spurious local minima (the hypothesis "ℓ convex" of
+    `004_…` Thm 6.10 and "squared loss" of `003_…` Cor 1 are violated).
+    ∇_Z = 4r(r² − 1) + tilt;  ∇²_Z[dZ] = (12r² − 4) dZ.
+    """
+
+    tilt: float = 0.3
+    name: str = "tilted-double-well"
+    convex: bool = False
+    mean: bool = False
+    reduction: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if isinstance(self.tilt, bool) or not isinstance(self.tilt, int | float) or not np.isfinite(self.tilt):
+            raise InputError("tilt", f"expected a finite number, got {self.tilt!r}")
+
+    def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:
+        r = Z - Y
+        return float(np.sum((r ** 2 - 1.0) ** 2 + self.tilt * r))
+
+    def output_gradient(self, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        r = Z - Y
+        return 4.0 * r * (r ** 2 - 1.0) + self.tilt
+
+    def output_hess_action(self, Z: np.ndarray, Y: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+        r = Z - Y
+        return (12.0 * r ** 2 - 4.0) * dZ
+
+
 LOSSES: dict[str, type[Loss]] = {
     "squared": SquaredLoss,
     "logistic": LogisticLoss,
     "cross-entropy": CrossEntropyLoss,
     "huber": HuberLoss,
+    "tilted-double-well": TiltedDoubleWell,
 }
 
 

@@ -4,10 +4,11 @@ A :class:`ProblemSpec` names everything that fixes the function Φ(θ) a command
 
 - ``model``: kind (deep-linear, linear-resnet, multi-tower, mlp, exp-neuron), widths (d₀, …, d_N)
   or towers, and the options of the kind (activation, bias, λ);
-- ``loss``: name (squared, logistic, cross-entropy, huber), reduction (sum | mean | mean-all),
-  Huber's δ;
+- ``loss``: name (squared, logistic, cross-entropy, huber, tilted-double-well), reduction
+  (sum | mean | mean-all), Huber's δ, the double well's tilt;
 - ``data``: a generator (gaussian teacher, …) with samples, seed and noise, *or* a file
-  (see :func:`spurious.load_data`), with its layout and target columns;
+  (see :func:`spurious.load_data`) with its layout and target columns, *or* the arrays X, Y
+  themselves, *or* a population y = Rx + ε given by R, Σ and the noise variance (`000_…`);
 - ``seed``: the seed of random starts and of the mixing of analytic points (it does not change Φ).
 
 Validation is pydantic's (v2): every bad field gives one :class:`~spurious.errors.InputError`
@@ -27,12 +28,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .data import (
     Dataset,
+    Population,
     gaussian_teacher,
     logistic_teacher,
+    population,
     rank_deficient_teacher,
     repeated_eigenvalue_teacher,
     softmax_teacher,
@@ -42,17 +46,19 @@ from .errors import InputError
 from .io import load_data
 from .landscape import Landscape
 from .losses import LOSSES, Loss
+from .models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower, ReluPopulation
 
 __all__ = ["ProblemSpec", "ModelSpec", "LossSpec", "DataSpec", "MODEL_KINDS", "GENERATORS", "LOSS_NAMES",
            "REDUCTIONS", "ACTIVATION_NAMES", "make_spec", "as_spec", "build_landscape", "build_model",
            "build_loss", "build_data", "start_point", "write_problem", "read_problem", "to_toml",
-           "PROBLEM_FILE", "check_data_fits"]
+           "PROBLEM_FILE", "check_data_fits", "PopulationSpec", "data_section",
+           "loss_section"]
 
 PROBLEM_FILE = "problem.toml"
 
 ModelKind = Literal["deep-linear", "linear-resnet", "multi-tower", "mlp", "exp-neuron", "relu-population"]
 GeneratorName = Literal["gaussian", "whitened", "rank-deficient", "repeated-eigenvalue", "logistic", "softmax"]
-LossName = Literal["squared", "logistic", "cross-entropy", "huber"]
+LossName = Literal["squared", "logistic", "cross-entropy", "huber", "tilted-double-well"]
 Reduction = Literal["sum", "mean", "mean-all"]
 ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "softplus"]
 
@@ -67,13 +73,15 @@ Count = Annotated[int, Field(strict=True, ge=1)]
 Seed = Annotated[int, Field(strict=True, ge=0)]
 Positive = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Matrix = tuple[tuple[Finite, ...], ...]
 
 LINEAR_KINDS = ("deep-linear", "linear-resnet", "multi-tower")
 DEFAULT_SAMPLES = 100
 DEFAULT_NOISE = 0.1
 DEFAULT_ACTIVATION = "tanh"
-GENERATOR_FOR_LOSS = {"squared": "gaussian", "huber": "gaussian", "logistic": "logistic",
-                      "cross-entropy": "softmax"}
+GENERATOR_FOR_LOSS = {"squared": "gaussian", "huber": "gaussian", "tilted-double-well": "gaussian",
+                      "logistic": "logistic", "cross-entropy": "softmax"}
 
 _STRICT = ConfigDict(extra="forbid", validate_default=True)
 
@@ -141,27 +149,56 @@ class ModelSpec(BaseModel):
 
 class LossSpec(BaseModel):
     """The loss: ``name``, ``reduction`` (sum; mean over samples; mean-all over every output entry,
-    PyTorch's ``MSELoss`` default) and Huber's ``delta``."""
+    PyTorch's ``MSELoss`` default), Huber's ``delta`` and the tilted double well's ``tilt``."""
 
     model_config = _STRICT
     name: LossName = "squared"
     reduction: Reduction = "sum"
     delta: Positive | None = None
+    tilt: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
-    def _delta_for_huber(self) -> LossSpec:
+    def _options_of_the_loss(self) -> LossSpec:
         _require(self.delta is None or self.name == "huber", "delta", "delta applies to the huber loss only",
                  self.delta)
+        _require(self.tilt is None or self.name == "tilted-double-well", "tilt",
+                 "tilt applies to the tilted-double-well loss only", self.tilt)
         return self
 
 
+class PopulationSpec(BaseModel):
+    """A population y = R x + ε, E[x xᵀ] = Σ (identity when not given), ε ~ N(0, noise_var·I),
+    given by its second moments (`000_…`); only the squared loss is defined on it."""
+
+    model_config = _STRICT
+    R: Matrix
+    Sigma: Matrix | None = None
+    noise_var: NonNegative = 1.0
+
+    @model_validator(mode="after")
+    def _shapes(self) -> PopulationSpec:
+        rows, cols = _matrix_shape(self.R, "R")
+        if self.Sigma is not None:
+            _require(_matrix_shape(self.Sigma, "Sigma") == (cols, cols), "Sigma",
+                     f"expected a {cols}×{cols} matrix (R has {cols} columns)", _shape_text(self.Sigma))
+        return self
+
+
+GENERATED_FIELDS = ("generator", "samples", "seed", "noise", "rank")
+
+
 class DataSpec(BaseModel):
-    """Data: a ``file`` (with ``layout`` and ``target``) or a ``generator`` (with ``samples``,
-    ``seed``, ``noise``, and ``rank`` for rank-deficient); when neither is given the generator
-    fitting the loss (gaussian; logistic for the logistic loss; softmax for cross-entropy)."""
+    """Data, one of: a ``file`` (with ``layout`` and ``target``); the arrays ``X`` and ``Y``
+    themselves (samples as rows unless ``layout = "columns"``); a ``population`` (R, Σ, noise
+    variance); or a ``generator`` (with ``samples``, ``seed``, ``noise``, and ``rank`` for
+    rank-deficient). When none is given, the generator fitting the loss (gaussian; logistic for
+    the logistic loss; softmax for cross-entropy)."""
 
     model_config = _STRICT
     file: str | None = None
+    X: Matrix | None = None
+    Y: Matrix | None = None
+    population: PopulationSpec | None = None
     layout: Literal["rows", "columns"] | None = None
     target: tuple[str, ...] | None = None
     generator: GeneratorName | None = None
@@ -170,22 +207,47 @@ class DataSpec(BaseModel):
     noise: NonNegative | None = None
     rank: Count | None = None
 
-    @model_validator(mode="after")
-    def _file_or_generator(self) -> DataSpec:
+    @property
+    def source(self) -> str:
+        """Where the data comes from: "file", "arrays", "population" or "generator"."""
         if self.file is not None:
-            _require(bool(self.file.strip()), "file", "expected a path", self.file)
-            for name in ("generator", "samples", "seed", "noise", "rank"):
-                _require(getattr(self, name) is None, name, "applies to generated data, not to a data file",
+            return "file"
+        if self.X is not None or self.Y is not None:
+            return "arrays"
+        return "population" if self.population is not None else "generator"
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataSpec:
+        given = [name for name, ok in (("file", self.file is not None), ("X", self.X is not None or
+                 self.Y is not None), ("population", self.population is not None)) if ok]
+        _require(len(given) <= 1, given[-1] if given else "data", "give one data source (file, X and Y, "
+                 "population or generator)", " and ".join(given))
+        if self.source != "generator":
+            for name in GENERATED_FIELDS:
+                _require(getattr(self, name) is None, name, f"applies to generated data, not to {self.source} data",
                          getattr(self, name))
-            if self.layout is None:
-                self.layout = "rows"
+        if self.source == "file":
+            _require(bool((self.file or "").strip()), "file", "expected a path", self.file)
         else:
-            for name in ("layout", "target"):
-                _require(getattr(self, name) is None, name, "applies to a data file (give file too)",
-                         getattr(self, name))
+            _require(self.target is None, "target", "applies to a data file (give file too)", self.target)
+        if self.source == "arrays":
+            self._check_arrays()
+        elif self.source != "file":
+            _require(self.layout is None, "layout", "applies to a data file or to arrays X, Y", self.layout)
+        if self.source in ("file", "arrays") and self.layout is None:
+            self.layout = "rows"
         _require(self.rank is None or self.generator == "rank-deficient", "rank",
                  "rank applies to the rank-deficient generator only", self.rank)
         return self
+
+    def _check_arrays(self) -> None:
+        _require(self.X is not None, "X", "the arrays need X as well as Y", None)
+        _require(self.Y is not None, "Y", "the arrays need Y as well as X", None)
+        x_shape, y_shape = _matrix_shape(self.X or (), "X"), _matrix_shape(self.Y or (), "Y")
+        axis = 1 if self.layout == "columns" else 0
+        _require(x_shape[axis] == y_shape[axis], "Y",
+                 f"expected {x_shape[axis]} samples (as X; layout {self.layout or 'rows'}), got shape {y_shape}",
+                 _shape_text(self.Y))
 
 
 class ProblemSpec(BaseModel):
@@ -207,7 +269,10 @@ class ProblemSpec(BaseModel):
             _require(d_out >= 2, "loss.name", f"cross-entropy needs at least 2 outputs (classes), got {d_out}",
                      self.loss.name)
         data = self.data
-        if data.file is None:
+        if data.source == "population":
+            _require(self.loss.name == "squared", "loss.name",
+                     "a population defines the squared loss only (through its second moments)", self.loss.name)
+        if data.source == "generator":
             if data.generator is None:
                 data.generator = GENERATOR_FOR_LOSS[self.loss.name]  # type: ignore[assignment]
             data.samples = DEFAULT_SAMPLES if data.samples is None else data.samples
@@ -245,7 +310,8 @@ class ProblemSpec(BaseModel):
         arch = "+".join(",".join(map(str, t)) for t in m.towers) if m.towers else ",".join(map(str, m.widths or ()))
         extra = f" {m.activation}" if m.activation else ""
         d = self.data
-        data = f"file {d.file}" if d.file else f"{d.generator}(m={d.samples}, seed={d.seed})"
+        data = {"file": f"file {d.file}", "arrays": f"arrays X, Y ({_shape_text(d.X)} in X, layout {d.layout})",
+                "population": "population(R, Σ)"}.get(d.source, f"{d.generator}(m={d.samples}, seed={d.seed})")
         return f"{m.kind}({arch}){extra}; {self.loss.name}/{self.loss.reduction}; {data}"
 
 
@@ -253,6 +319,19 @@ def _require(ok: bool, field: str, message: str, value: object) -> None:
     """Inside validators: raise the ValueError pydantic turns into a field error."""
     if not ok:
         raise ValueError(f"[{field}] {message}, got {value!r}")
+
+
+def _matrix_shape(rows: Matrix, field: str) -> tuple[int, int]:
+    """(rows, columns) of a nested-sequence matrix; ValueError naming ``field`` when it is empty or ragged."""
+    _require(len(rows) >= 1 and len(rows[0]) >= 1, field, "expected a non-empty matrix (a list of rows)",
+             _shape_text(rows))
+    _require(all(len(r) == len(rows[0]) for r in rows), field, "expected rows of equal length", _shape_text(rows))
+    return len(rows), len(rows[0])
+
+
+def _shape_text(rows: Matrix | None) -> str:
+    """The row lengths of a matrix, for messages (the matrix itself may be large)."""
+    return "None" if rows is None else f"{len(rows)} row(s) of length(s) {sorted({len(r) for r in rows})}"
 
 
 def _check_generator(model: ModelSpec, data: DataSpec) -> None:
@@ -327,8 +406,6 @@ def as_spec(spec: object, argument: str = "spec") -> ProblemSpec:
 
 def build_model(model: ModelSpec):
     """The model object named by ``model`` (DeepLinear, LinearResNet, MultiTower, MLP, ExpNeuron)."""
-    from .models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower, ReluPopulation
-
     widths = tuple(model.widths or ())
     if model.kind == "relu-population":
         return ReluPopulation(widths[0], widths[1], widths[0])
@@ -349,17 +426,25 @@ def build_loss(loss: LossSpec) -> Loss:
     options: dict[str, Any] = {"reduction": loss.reduction}
     if loss.delta is not None:
         options["delta"] = loss.delta
+    if loss.tilt is not None:
+        options["tilt"] = loss.tilt
     return LOSSES[loss.name](**options)
 
 
-def build_data(spec: ProblemSpec, base: Path | None = None) -> Dataset:
-    """The data of the spec: read from the file (relative to ``base``) or drawn by the generator."""
+def build_data(spec: ProblemSpec, base: Path | None = None) -> Dataset | Population:
+    """The data of the spec: read from the file (relative to ``base``), the arrays given, the
+    population given, or drawn by the generator."""
     d = spec.data
-    if d.file is not None:
-        path = Path(d.file)
+    if d.source == "file":
+        path = Path(str(d.file))
         if base is not None and not path.is_absolute():
             path = base / path
         return load_data(str(path), target=d.target, layout=d.layout or "rows", argument="data.file")
+    if d.source == "arrays":
+        X, Y = np.array(d.X, dtype=np.float64), np.array(d.Y, dtype=np.float64)
+        return Dataset(X, Y) if d.layout == "columns" else Dataset(X.T, Y.T)
+    if d.source == "population":
+        return _population(d.population)
     d_in, d_out = spec.model.d_in, spec.model.d_out
     m, seed = int(d.samples or DEFAULT_SAMPLES), int(d.seed or 0)
     noise = DEFAULT_NOISE if d.noise is None else float(d.noise)
@@ -376,7 +461,38 @@ def build_data(spec: ProblemSpec, base: Path | None = None) -> Dataset:
     return softmax_teacher(d_in, d_out, m, seed=seed)
 
 
-def check_data_fits(spec: ProblemSpec, data: Dataset) -> None:
+def _population(p: PopulationSpec | None) -> Population:
+    """The Population of the spec (Σ symmetric PSD is checked here: InputError naming data.population.Σ)."""
+    assert p is not None
+    Sigma = None if p.Sigma is None else np.array(p.Sigma, dtype=np.float64)
+    try:
+        return population(np.array(p.R, dtype=np.float64), Sigma, p.noise_var)
+    except InputError as exc:
+        raise InputError(f"data.population.{exc.argument}", str(exc).removeprefix(f"{exc.argument}: ")) from None
+
+
+def data_section(data: Dataset | Population) -> dict[str, Any]:
+    """The spec's data section holding these data exactly (arrays in the library's layout, d × m).
+
+    ``make_spec(model=…, data=data_section(D))`` describes a landscape on in-memory data, so it can
+    be written out as problem.toml (floats round-trip exactly through TOML).
+    """
+    if isinstance(data, Population):
+        return {"population": {"R": data.R.tolist(), "Sigma": data.Sigma.tolist(), "noise_var": float(data.noise_var)}}
+    if isinstance(data, Dataset):
+        return {"X": data.X.tolist(), "Y": data.Y.tolist(), "layout": "columns"}
+    raise InputError("data", f"expected a Dataset or Population, got {type(data).__name__}")
+
+
+def loss_section(loss: Loss) -> dict[str, Any]:
+    """The spec's loss section of a loss object (name, reduction, and δ or tilt where the loss has them)."""
+    if not isinstance(loss, Loss) or loss.name not in LOSSES:
+        raise InputError("loss", f"expected one of the losses {sorted(LOSSES)}, got {loss!r}")
+    options = {k: float(v) for k, v in vars(loss).items() if k in ("delta", "tilt")}
+    return {"name": loss.name, "reduction": loss.reduction} | options
+
+
+def check_data_fits(spec: ProblemSpec, data: Dataset | Population) -> None:
     """InputError when the data's shapes do not fit the model's input/output widths."""
     m = spec.model
     if data.d_in != m.d_in:
@@ -392,8 +508,8 @@ def build_landscape(spec: ProblemSpec | Mapping[str, Any] | str | Path, *, base:
     """spec → Landscape: the one builder. ``data`` overrides the spec's data (already loaded)."""
     spec = as_spec(spec)
     dataset = build_data(spec, base) if data is None else data
-    if not isinstance(dataset, Dataset):
-        raise InputError("data", f"expected a Dataset, got {type(dataset).__name__}")
+    if not isinstance(dataset, Dataset | Population):
+        raise InputError("data", f"expected a Dataset or Population, got {type(dataset).__name__}")
     check_data_fits(spec, dataset)
     return Landscape(build_model(spec.model), build_loss(spec.loss), dataset)
 
@@ -419,8 +535,6 @@ def start_point(landscape: Landscape, seed: int, scale: float | None = None) -> 
 
 def to_toml(spec: ProblemSpec) -> str:
     """The TOML text of a spec (data file paths as given)."""
-    import tomli_w
-
     return tomli_w.dumps(spec.to_dict())
 
 

@@ -17,7 +17,9 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+import mpmath
 import numpy as np
+from scipy.optimize import minimize
 
 from ..autodiff import (
     finite_difference_gradient,
@@ -26,25 +28,25 @@ from ..autodiff import (
     jax_deep_linear_objective,
     require_jax,
 )
-from ..data import Dataset, gaussian_teacher, logistic_teacher, population, softmax_teacher
+from ..data import Dataset, gaussian_teacher
 from ..landscape import Landscape
-from ..losses import CrossEntropyLoss, HuberLoss, LogisticLoss, Loss, SquaredLoss, make_loss
-from ..models import DeepLinear
+from ..losses import Loss
+from ..models import MLP, DeepLinear
+from ..spec import ProblemSpec, build_landscape, data_section, loss_section, make_spec
 from ..tolerances import DEFAULT, Tolerances, relative_error
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
 from .evidence import Evidence, margins_series
 from .registry import CheckContext, ClosestCall, Control, Corrected, Outcome, Status, Tally, claim, closest
 
 
-def _loss_and_data(name: str, d_in: int, d_out: int, m: int, seed: int) -> tuple[Loss, Dataset]:
-    """A loss and matching data with the given widths (logistic: d_out = 1 expected)."""
-    if name == "logistic":
-        return LogisticLoss(), logistic_teacher(d_in, m, seed)
-    if name == "cross-entropy":
-        return CrossEntropyLoss(), softmax_teacher(d_in, d_out, m, seed)
+def _loss_problem(name: str, widths: tuple[int, ...], m: int, seed: int) -> ProblemSpec:
+    """A deep linear net with a loss and matching generated data (logistic: d_out = 1 expected):
+    logistic labels, softmax classes, or a Gaussian teacher (noise 0.5 for Huber δ = 0.5, else 0.1)."""
+    data: dict[str, Any] = {"samples": m, "seed": seed}
+    loss: dict[str, Any] = {"name": name}
     if name == "huber":
-        return HuberLoss(delta=0.5), gaussian_teacher(d_in, d_out, m, noise=0.5, seed=seed)
-    return SquaredLoss(), gaussian_teacher(d_in, d_out, m, noise=0.1, seed=seed)
+        loss["delta"], data["noise"] = 0.5, 0.5
+    return make_spec(model={"widths": widths}, loss=loss, data=data)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -52,17 +54,15 @@ def _loss_and_data(name: str, d_in: int, d_out: int, m: int, seed: int) -> tuple
 
 
 def _describe(L: Landscape) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """(problem, arrays) of a deep linear landscape on a Dataset: widths, loss and options, X, Y."""
-    loss = L.loss
-    options = {k: v for k, v in vars(loss).items() if k not in ("name", "convex")}
-    return ({"model": "deep linear", "widths": [int(w) for w in L.model.widths], "loss": loss.name,
-             "loss_options": options}, {"X": L.data.X, "Y": L.data.Y})
+    """(problem, arrays) of a deep linear landscape on a Dataset: widths, the spec's loss section, X, Y."""
+    return ({"model": "deep linear", "widths": [int(w) for w in L.model.widths], "loss": loss_section(L.loss)},
+            {"X": L.data.X, "Y": L.data.Y})
 
 
 def _rebuild(problem: dict[str, Any], arrays: dict[str, np.ndarray]) -> Landscape:
-    """The landscape :func:`_describe` saved, built afresh."""
-    loss = make_loss(problem["loss"], **problem.get("loss_options", {}))
-    return Landscape(DeepLinear(tuple(problem["widths"])), loss, Dataset(arrays["X"], arrays["Y"]))
+    """The landscape :func:`_describe` saved, built afresh through the problem spec."""
+    return build_landscape(make_spec(model={"widths": problem["widths"]}, loss=problem["loss"],
+                                     data=data_section(Dataset(arrays["X"], arrays["Y"]))))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -189,9 +189,8 @@ def _measure_grad_hess(ev: Evidence, cases, seed: int, tol: Tolerances, cross_si
     differences (≤ tol.finite_difference); a miss is a violation with a saved counterexample."""
     rows = []
     for k, (widths, name) in cases:
-        model = DeepLinear(widths)
-        loss, data = _loss_and_data(name, widths[0], widths[-1], 30, seed + k)
-        L = Landscape(model, loss, data)
+        L = build_landscape(_loss_problem(name, widths, 30, seed + k))
+        model = L.model
         theta = model.random_point(seed + k)
         V = np.random.default_rng(seed + 100 + k).standard_normal((3, model.n_params))
         errs = _derivative_errors(L, theta, V, cross_sign, use_jax)
@@ -308,8 +307,6 @@ def _permute_hidden(model: DeepLinear, theta: np.ndarray, perm: np.ndarray) -> n
 
 def _trained_point(land: Landscape, theta0: np.ndarray, iterations: int = 300) -> np.ndarray:
     """A low-loss point by L-BFGS from θ₀ (for nets whose global minimiser has no closed form)."""
-    from scipy.optimize import minimize
-
     res = minimize(land.value_and_gradient, theta0, jac=True, method="L-BFGS-B",
                    options={"maxiter": iterations, "gtol": 1e-10})
     return res.x
@@ -372,16 +369,14 @@ NONCONVEX_LINEAR = ((3, 3, 3), (4, 5, 3), (3, 4, 4, 2), (5, 3, 4, 5))
 
 
 def _linear_minimiser(widths: tuple[int, ...], seed: int) -> tuple[Landscape, np.ndarray]:
-    model = DeepLinear(widths)
-    L = Landscape(model, SquaredLoss(), gaussian_teacher(widths[0], widths[-1], 40, noise=0.1, seed=seed))
+    L = build_landscape(make_spec(model={"widths": widths}, data={"samples": 40, "noise": 0.1, "seed": seed}))
+    model = L.model
     ell = L.objective.ell
     W_opt = ell.W_star if model.max_rank >= min(widths[0], widths[-1]) else _best_rank(ell, model.max_rank)
     return L, embed_end_to_end(model, W_opt)
 
 
 def _measure_nonconvex(ev: Evidence, ctx: CheckContext) -> list[dict]:
-    from ..models.mlp import MLP
-
     rows = []
     for k, widths in enumerate(NONCONVEX_LINEAR):
         L, a = _linear_minimiser(widths, ctx.seed + k)
@@ -398,9 +393,10 @@ def _measure_nonconvex(ev: Evidence, ctx: CheckContext) -> list[dict]:
         _judge_witness(ev, row, where, w, row["f*(width 1) − f*"], row["Φ(a) − f*"], loss_tol,
                        {"problem": problem | {"instance": where}, "arrays": arrays | {"a": a}})
     for k, activation in enumerate(("tanh", "relu", "softplus")):
-        model = MLP((3, 4, 1), activation, bias=True)
         data = gaussian_teacher(3, 1, 40, noise=0.1, seed=ctx.seed + 10 + k)
-        L = Landscape(model, SquaredLoss(), Dataset(data.X, np.tanh(2 * data.Y)))
+        L = build_landscape(make_spec(model={"kind": "mlp", "widths": (3, 4, 1), "activation": activation,
+                                             "bias": True}, data=data_section(Dataset(data.X, np.tanh(2 * data.Y)))))
+        model = L.model
         a = _trained_point(L, model.random_point(ctx.seed + k), 150 if ctx.quick else 300)
         w = permutation_witness(L.value, a, lambda t, p, m=model: m.permute_hidden(t, 1, p), 4)
         where = f"{activation} MLP (3, 4, 1)"
@@ -489,11 +485,11 @@ def verify_nonconvex(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
 ZERO_GRADIENT = "max|∇Φ(0)| (must vanish)"
 
 
-def _zero_cases(quick: bool):
-    from ..models.mlp import MLP
-
-    cases = [(DeepLinear((3, 3, 2)), "linear"), (DeepLinear((3, 4, 4, 2)), "linear"),
-             (MLP((3, 4, 2), "tanh", bias=False), "tanh"), (MLP((3, 4, 4, 2), "tanh", bias=False), "tanh")]
+def _zero_cases(quick: bool) -> list[tuple[dict[str, Any], str]]:
+    """(model section of the spec, activation name): linear and bias-free tanh nets, σ(0) = 0."""
+    cases = [({"widths": (3, 3, 2)}, "linear"), ({"widths": (3, 4, 4, 2)}, "linear"),
+             ({"kind": "mlp", "widths": (3, 4, 2), "activation": "tanh", "bias": False}, "tanh"),
+             ({"kind": "mlp", "widths": (3, 4, 4, 2), "activation": "tanh", "bias": False}, "tanh")]
     return cases[::2] + cases[1::2][:1] if quick else cases
 
 
@@ -512,9 +508,9 @@ def _measure_zero(ev: Evidence, cases, seed: int, tol: Tolerances) -> list[dict]
     """Prop 6.2's certificate: ∇Φ(0) = 0 (σ(0) = 0) while some b has Φ(b) < Φ(0), so the
     first-order convexity inequality Φ(b) ≥ Φ(0) + ⟨∇Φ(0), b⟩ fails."""
     rows = []
-    for k, (model, act) in enumerate(cases):
-        data = gaussian_teacher(3, 2, 40, noise=0.1, seed=seed + k)
-        L = Landscape(model, SquaredLoss(), data)
+    for k, (net, act) in enumerate(cases):
+        L = build_landscape(make_spec(model=net, data={"samples": 40, "noise": 0.1, "seed": seed + k}))
+        model = L.model
         zero = model.zeros()
         f0, g0 = L.value_and_gradient(zero)
         scale = max(1.0, abs(f0))
@@ -531,7 +527,7 @@ def _measure_zero(ev: Evidence, cases, seed: int, tol: Tolerances) -> list[dict]
         gtol = tol.scaled("gradient", scale)
         ev.calls.append(ClosestCall.below(where, ZERO_GRADIENT, row["max|∇Φ(0)|"], gtol))
         if row["max|∇Φ(0)|"] > gtol:
-            ev.violation(row, _zero_counterexample(model, act, data, row["max|∇Φ(0)|"], gtol, where))
+            ev.violation(row, _zero_counterexample(model, act, L.data, row["max|∇Φ(0)|"], gtol, where))
     return rows
 
 
@@ -551,7 +547,7 @@ def check_nonconvex_at_zero(ctx: CheckContext) -> Outcome:
     ev = Evidence()
     rows = _measure_zero(ev, _zero_cases(ctx.quick), ctx.seed, tol)
     flat = Evidence()
-    ctl = _measure_zero(flat, [(DeepLinear((3, 2)), "linear")], ctx.seed, tol)
+    ctl = _measure_zero(flat, [({"widths": (3, 2)}, "linear")], ctx.seed, tol)
     status = ev.status()
     settled = [r for r in rows if r["status"].startswith("converged")]
     return Outcome(
@@ -574,10 +570,6 @@ def check_nonconvex_at_zero(ctx: CheckContext) -> Outcome:
 @verifier("L-NONCONVEX-0:gradient-at-zero")
 def verify_gradient_at_zero(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
     """Second route: ∇Φ(0) by 50-digit central differences of Φ written out sample by sample."""
-    import mpmath
-
-    from ..models.mlp import MLP
-
     widths = tuple(problem["widths"])
     act = problem["activation"]
     model = DeepLinear(widths) if act == "linear" else MLP(widths, act, bias=False)
@@ -667,8 +659,7 @@ def _measure_deep(ev: Evidence, cases, seed: int, tol: Tolerances) -> tuple[list
     curve (a saddle). Hypothesis: N ≥ 3, no bottleneck, ∇ℓ(0) ≠ 0 (ℓ not minimised at 0)."""
     rows, curves = [], {}
     for k, (widths, name) in enumerate(cases):
-        loss, data = _loss_and_data(name, widths[0], widths[-1], 40, seed + k)
-        L = Landscape(DeepLinear(widths), loss, data)
+        L = build_landscape(_loss_problem(name, widths, 40, seed + k))
         fig = _origin_figures(L, tol)
         drops = fig.pop("drops")
         delta = fig.pop("delta")
@@ -770,9 +761,9 @@ def _report_instance(seed: int, d: int = 3) -> tuple:
     R = rng.standard_normal((d, d))
     A = rng.standard_normal((d, d))
     Sigma = A @ A.T / d + 0.5 * np.eye(d)
-    pop = population(R, Sigma, noise_var=1.0)
-    model = DeepLinear((d, d, d, d))
-    return pop, model, Landscape(model, SquaredLoss(), pop), model.random_point(seed, scale=0.8)
+    land = build_landscape(make_spec(model={"widths": (d, d, d, d)},
+                                     data={"population": {"R": R.tolist(), "Sigma": Sigma.tolist(), "noise_var": 1.0}}))
+    return land.data, land.model, land, land.model.random_point(seed, scale=0.8)
 
 
 def _psd_root(S: np.ndarray) -> np.ndarray:
@@ -876,8 +867,6 @@ def check_population_loss(ctx: CheckContext) -> Outcome:
 def verify_population_loss(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
     """Second route: formula (Σ^½ by mpmath.sqrtm) and the cubature expectation (mpmath Cholesky),
     both in 50-digit arithmetic."""
-    import mpmath
-
     W, R, S = (mp_matrix(arrays[k]) for k in ("W", "R", "Sigma"))
     mu = mp_matrix(arrays["mean"].reshape(-1, 1))
     d_out, d_in = W.rows, W.cols
@@ -1015,8 +1004,6 @@ def verify_report_gradient(problem: dict, arrays: dict[str, np.ndarray]) -> Reme
     No closed form of the gradient is used; the relative error of the report's formula
     c·A₃ᵀEΣA₁ᵀ is recomputed against it.
     """
-    import mpmath
-
     R, Sigma = mp_matrix(arrays["R"]), mp_matrix(arrays["Sigma"])
     A1, A3 = mp_matrix(arrays["A1"]), mp_matrix(arrays["A3"])
     d = arrays["A2"].shape[0]

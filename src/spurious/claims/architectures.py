@@ -20,10 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import mpmath
 import numpy as np
 from scipy.optimize import minimize, minimize_scalar
 from scipy.stats import norm
 
+from ..autodiff import finite_difference_gradient
 from ..construct import (
     deep_to_two_layer,
     hardt_ma_factorization,
@@ -34,18 +36,28 @@ from ..construct import (
 )
 from ..critical import classify
 from ..critical._classify import gradient_tolerance
-from ..data import Dataset, Population, gaussian_teacher
+from ..data import Dataset, Population
+from ..datasets import iris_binary
 from ..landscape import Landscape
-from ..losses import Loss, SquaredLoss
-from ..models import MLP, DeepLinear, ExpNeuron, LinearResNet, MultiTower
+from ..losses import SquaredLoss
+from ..models import MLP, DeepLinear, MultiTower
 from ..models.mlp import get_activation
 from ..models.relu_paths import bernoulli_paths, expected_bernoulli_output, path_sum, relu_forward
+from ..spec import build_landscape, data_section, loss_section, make_spec
 from ..tolerances import EPS, Tolerances, relative_error
 from ..vocabulary import UNSETTLED, Label
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
-from .critical import TiltedDoubleWell, _label_counterexample, _polish_hard, _settle_minimum
+from .critical import _label_counterexample, _polish_hard, _settle_minimum
 from .evidence import Evidence
 from .registry import CheckContext, ClosestCall, Control, Outcome, Status, claim
+
+
+def _landscape(model: dict[str, Any], data: dict[str, Any] | Dataset | Population,
+               loss: dict[str, Any] | None = None) -> Landscape:
+    """A landscape from the problem spec: ``model``, ``data`` and ``loss`` are its sections (data may
+    be given as a Dataset or Population, held in the spec as its arrays)."""
+    section = data if isinstance(data, dict) else data_section(data)
+    return build_landscape(make_spec(model=model, loss=loss or {}, data=section))
 
 
 @dataclass
@@ -162,8 +174,6 @@ def _product_counterexample(claim_id: str, instance: str, target: np.ndarray, fa
 def verify_product(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
     """Second route for a construction: the product (I + W_H)⋯(I + W₁) (or A_N⋯A₁) of the saved
     factors and its relative Frobenius error against the saved target, in 50-digit mpmath."""
-    import mpmath
-
     R = mp_matrix(arrays["target"])
     d = arrays["target"].shape[1]
     P = mpmath.eye(d)
@@ -185,7 +195,7 @@ def _resnet_landscape(rng: np.random.Generator) -> Landscape:
     enough to x that the least-squares R lies inside the region for H = 4."""
     X = rng.uniform(-1, 1, (RESNET_D, 40))
     Y = X + 0.3 * np.tanh(rng.standard_normal((RESNET_D, RESNET_D)) @ X) + 0.1 * X**2
-    return Landscape(LinearResNet(RESNET_D, RESNET_H), SquaredLoss(), Dataset(X, Y))
+    return _landscape({"kind": "linear-resnet", "widths": (RESNET_D,) * (RESNET_H + 1)}, Dataset(X, Y))
 
 
 def _measure_resnet_bound(ev: Evidence, margins: Margins, land: Landscape, taus: Sequence[float], n_per: int,
@@ -230,12 +240,10 @@ def verify_resnet_point(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasu
     ``eigvalsh``. "bound": c(f − f*)/‖∇f‖² with c = 2H(1−τ)^{2(H−1)}λ_min; "critical": the point is
     first Newton-polished on a rebuilt landscape, then f − f* if it is critical (mpmath gradient
     ≤ 1e-12·max(1, f)) and inside the region, else 0."""
-    import mpmath
-
     d, H = int(problem["d"]), int(problem["H"])
     X, Y = arrays["X"], arrays["Y"]
     theta = np.asarray(arrays["theta"], dtype=np.float64)
-    land = Landscape(LinearResNet(d, H), SquaredLoss(), Dataset(X, Y))
+    land = _landscape({"kind": "linear-resnet", "widths": (d,) * (H + 1)}, Dataset(X, Y))
     if problem["kind"] == "critical":
         theta = _newton_polish(land, theta, 40)
     Xm, Ym = mp_matrix(X), mp_matrix(Y)
@@ -589,9 +597,9 @@ def certified_spurious_minimum(starts: tuple[tuple[float, float], ...] = ((-4.3,
     definite); the higher one is spurious: its loss exceeds the other's. A direct check
     samples the loss on a small sphere around it.
     """
-    model = MLP((1, 1, 1), "softplus", bias=False)
-    data = Dataset(SPURIOUS_X, SPURIOUS_Y)
-    land = Landscape(model, SquaredLoss(), data)
+    land = _landscape({"kind": "mlp", "widths": (1, 1, 1), "activation": "softplus", "bias": False},
+                      Dataset(SPURIOUS_X, SPURIOUS_Y))
+    model = land.model
     found = []
     for w0, v0 in starts:
         th = _newton_polish(land, _lbfgs(land, np.array([w0, v0]), gtol=1e-13), 30)
@@ -636,10 +644,15 @@ def exp_gradient_tolerance(lam: float, a_tol: float = EXP_A_TOL) -> float:
     return 2.0 * lam * a_tol**2 / (1.0 + a_tol)
 
 
-def _exp_landscape(loss: Loss) -> Landscape:
-    """L̃ for a bias-free tanh MLP (1, 2, 1) plus the exponential neuron, one sample (m = 1)."""
-    base = MLP((1, 2, 1), "tanh", bias=False)
-    return Landscape(ExpNeuron(base, lam=EXP_LAMBDA), loss, Dataset(np.array([[1.3]]), np.array([[0.8]])))
+SQUARED = {"name": "squared"}
+DOUBLE_WELL = {"name": "tilted-double-well", "tilt": 0.3}
+
+
+def _exp_landscape(loss: dict[str, Any]) -> Landscape:
+    """L̃ for a bias-free tanh MLP (1, 2, 1) plus the exponential neuron, one sample (m = 1);
+    ``loss``: the spec's loss section."""
+    return _landscape({"kind": "exp-neuron", "widths": (1, 2, 1), "activation": "tanh", "bias": False,
+                       "lam": EXP_LAMBDA}, Dataset(np.array([[1.3]]), np.array([[0.8]])), loss)
 
 
 def _base_floor(land: Landscape) -> float:
@@ -695,7 +708,7 @@ def _measure_exp_minima(ev: Evidence, margins: Margins, land: Landscape, runs: l
                                          else ("L", row["L_theta_minus_min"], loss_tol))
             ev.violation(row, Counterexample(
                 claim="A-EXP-NEURON", verifier="architectures:exp-minimum",
-                problem={"kind": kind, "instance": where, "loss": land.objective.loss.name, "loss_tol": tol.loss,
+                problem={"kind": kind, "instance": where, "loss": loss_section(land.loss), "loss_tol": tol.loss,
                          "eigenvalue_tol": tol.eigenvalue},
                 arrays={"theta": theta}, measured=measured, threshold=threshold,
                 quantity="|a| at a local minimum of L̃" if kind == "a" else "L(θ) − min L at a local minimum of L̃"))
@@ -707,8 +720,7 @@ def verify_exp_minimum(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasur
     """Second route for A-EXP-NEURON (1): L̃ rebuilt, θ Newton-polished until ‖∇L̃‖ ≤
     :func:`exp_gradient_tolerance`, a local minimum by the dense Hessian's ``eigh``; then |a| (or
     L(θ) − min L, min L by a scalar minimisation of the loss) recomputed. Not a certified minimum ⇒ 0."""
-    loss = TiltedDoubleWell() if problem["loss"] == TiltedDoubleWell.name else SquaredLoss()
-    land = _exp_landscape(loss)
+    land = _exp_landscape(problem["loss"])
     theta = _newton_polish(land, np.asarray(arrays["theta"], dtype=np.float64), 40)
     g = float(np.linalg.norm(land.gradient(theta)))
     eig = np.linalg.eigvalsh(land.hessian(theta))
@@ -743,7 +755,7 @@ def _exp_runs(land: Landscape, seed: int, n: int, retries: int = 2) -> list[list
 def _exp_control(tol: Tolerances) -> Control:
     """Problem 4 (1) with a non-convex loss: the tilted double well, started in its spurious well
     (hidden weights fixed, output weights set so that the residual f(x) − y is 0.96, a = b = 0)."""
-    land = _exp_landscape(TiltedDoubleWell())
+    land = _exp_landscape(DOUBLE_WELL)
     model = land.model
     x, y = float(land.data.X[0, 0]), float(land.data.Y[0, 0])
     runs = []
@@ -761,10 +773,9 @@ def _exp_control(tol: Tolerances) -> Control:
 
 def _exp_neuron_part2(spurious: dict[str, Any], steps: int) -> dict[str, list[float]]:
     """From a spurious minimum θ* of L, gradient descent on L̃ (λ = 1)."""
-    base = MLP((1, 1, 1), "softplus", bias=False)
-    data = Dataset(SPURIOUS_X, SPURIOUS_Y)
-    model = ExpNeuron(base, lam=1.0)
-    land = Landscape(model, SquaredLoss(), data)
+    land = _landscape({"kind": "exp-neuron", "widths": (1, 1, 1), "activation": "softplus", "bias": False,
+                       "lam": 1.0}, Dataset(SPURIOUS_X, SPURIOUS_Y))
+    model, data = land.model, land.data
     th = model.join(spurious["theta"], [0.0], 0.0, 0.0)
     eta = 0.08
     log: dict[str, list[float]] = {"step": [], "a": [], "b": [], "w": [], "L_theta": [], "L_tilde": [],
@@ -818,7 +829,7 @@ def _measure_exp_runaway(ev: Evidence, cert: dict[str, Any], log: dict[str, list
        "started in its spurious well: a minimum of L̃ with L(θ) > min L ⇒ refuted")
 def check_exp_neuron(ctx: CheckContext) -> Outcome:
     tol = ctx.tolerances
-    land = _exp_landscape(SquaredLoss())
+    land = _exp_landscape(SQUARED)
     ev = Evidence()
     margins = Margins("|a| at a minimum of L̃", "below")
     rows = _measure_exp_minima(ev, margins, land, _exp_runs(land, ctx.seed, 6 if ctx.quick else 12), "m = 1", tol)
@@ -949,7 +960,7 @@ def check_relu_path(ctx: CheckContext) -> Outcome:
 
 def _autodiff_reference(model: MLP, data: Dataset, theta: np.ndarray) -> np.ndarray | None:
     """∇Φ by JAX for the squared loss, or None without JAX."""
-    try:
+    try:  # JAX is an optional dependency: imported where it is used, None without it
         import jax
         import jax.numpy as jnp
     except ImportError:
@@ -988,8 +999,6 @@ def sgd_train(data: Dataset, seed: int = 0, epochs: int = 60, eta: float = 0.05)
 
 def sgd_iris(seed: int = 0, epochs: int = 60, eta: float = 0.05) -> dict[str, Any]:
     """:func:`sgd_train` on Iris versicolor (+1) vs virginica (−1)."""
-    from ..datasets import iris_binary
-
     return sgd_train(iris_binary(), seed, epochs, eta)
 
 
@@ -1003,14 +1012,11 @@ def _measure_backprop(ev: Evidence, margins: Margins, rng: np.random.Generator, 
     (≤ tol.finite_difference) without JAX, for sigmoid, tanh and ReLU MLPs (3, 5, 4, 2)."""
     errors = {}
     for act in ("sigmoid", "tanh", "relu"):
-        model = MLP((3, 5, 4, 2), act)
-        data = gaussian_teacher(3, 2, 12, seed=seed + 3)
-        land = Landscape(model, SquaredLoss(), data)
+        land = _landscape({"kind": "mlp", "widths": (3, 5, 4, 2), "activation": act}, {"samples": 12, "seed": seed + 3})
+        model, data = land.model, land.data
         theta = model.random_point(int(rng.integers(1 << 30)))
         ref = _autodiff_reference(model, data, theta)
         if ref is None:
-            from ..autodiff import finite_difference_gradient
-
             name, limit, ref = act + " (FD)", tol.finite_difference, finite_difference_gradient(land.value, theta)
         else:
             name, limit = act, tol.derivative
@@ -1034,8 +1040,6 @@ def _measure_sgd(ev: Evidence, data: Dataset, name: str, seed: int, epochs: int)
 @claim("K-BACKPROP", control="the same SGD run on Iris with every sample duplicated under the opposite label "
        "(labels not a function of x): accuracy ≤ 50% ⇒ refuted")
 def check_backprop(ctx: CheckContext) -> Outcome:
-    from ..datasets import iris_binary
-
     ev = Evidence()
     margins = Margins("relative error of backprop vs autodiff", "below")
     errors = _measure_backprop(ev, margins, ctx.rng(61), ctx.seed, ctx.tolerances)
@@ -1065,15 +1069,15 @@ def check_backprop(ctx: CheckContext) -> Outcome:
 
 # ---- 003: reduction and multi-tower --------------------------------------------------------
 
-def _measure_reduction(ev: Evidence, margins: Margins, widths: tuple[int, ...], k: int, data: Dataset, seed: int,
-                       starts: int, tol: Tolerances) -> dict[str, Any]:
+def _measure_reduction(ev: Evidence, margins: Margins, widths: tuple[int, ...], k: int, data: dict[str, Any],
+                       seed: int, starts: int, tol: Tolerances) -> dict[str, Any]:
     """`003_…` Thm 1 through its proof's maps, split at layer k: minima of the two-layer net
     (d₀, d_k, d_N) lifted into the deep net keep their loss (≤ tol.identity) and stay critical and
     global; deep minima reached map down, W_{k:1} and W_{N:k+1}, to points of the two-layer net with
-    the same loss that are its global minima (Φ₂ − Φ₂* ≤ the classifier's gap tolerance)."""
-    deep = DeepLinear(widths)
-    two = DeepLinear((widths[0], widths[k], widths[-1]))
-    Ld, L2 = Landscape(deep, SquaredLoss(), data), Landscape(two, SquaredLoss(), data)
+    the same loss that are its global minima (Φ₂ − Φ₂* ≤ the classifier's gap tolerance). ``data``: the
+    spec's data section (the same data for both nets)."""
+    Ld, L2 = _landscape({"widths": widths}, data), _landscape({"widths": (widths[0], widths[k], widths[-1])}, data)
+    deep, two = Ld.model, L2.model
     f2 = L2.min_value
     scale = 1.0 + abs(f2)
     name = f"{widths} split at k = {k}"
@@ -1121,12 +1125,12 @@ def check_reduction(ctx: CheckContext) -> Outcome:
     starts = 1 if ctx.quick else 2
     instances = []
     for c, widths in enumerate([(4, 3, 2, 3, 3), (3, 4, 1, 2, 3), (5, 2, 4, 4)]):
-        data = gaussian_teacher(widths[0], widths[-1], 25, seed=ctx.seed + c)
+        data = {"samples": 25, "seed": ctx.seed + c}
         k = 1 + int(np.argmin(widths[1:-1]))
         instances.append(_measure_reduction(ev, margins, widths, k, data, ctx.seed + 100 * c, starts, ctx.tolerances))
     control_ev = Evidence()
     wrong = _measure_reduction(control_ev, Margins("Φ₂ − Φ₂*", "below"), (4, 3, 2, 3, 3), 1,
-                               gaussian_teacher(4, 3, 25, seed=ctx.seed), ctx.seed, 1, ctx.tolerances)
+                               {"samples": 25, "seed": ctx.seed}, ctx.seed, 1, ctx.tolerances)
     control = Control(instance="deep net (4,3,2,3,3) split at k = 1 (d₁ = 3 > d₂ = 2), two-layer net (4,3,3)",
                       violated="k is the narrowest layer (the (4,3,3) net reaches rank 3, the deep net only 2)",
                       status=control_ev.status(),
@@ -1143,16 +1147,18 @@ def check_reduction(ctx: CheckContext) -> Outcome:
         evidence={"scope": "squared loss (where min is known in closed form); construction of Thm 1's proof"})
 
 
-def _measure_towers(ev: Evidence, margins: Margins, model: MultiTower, reduction: DeepLinear, data: Dataset,
-                    seed: int, starts: int, tol: Tolerances, maps: bool = True) -> dict[str, Any]:
+def _measure_towers(ev: Evidence, margins: Margins, towers: list[tuple[int, ...]], reduction: tuple[int, ...],
+                    data: dict[str, Any], seed: int, starts: int, tol: Tolerances, maps: bool = True) -> dict[str, Any]:
     """`003_…` Cor 2: min over the towers = min of the two-layer reduction (≤ tol.identity); minima
-    reached are global (classified); each maps to a reduction point of equal loss."""
-    land = Landscape(model, SquaredLoss(), data)
-    red = Landscape(reduction, SquaredLoss(), data)
+    reached are global (classified); each maps to a reduction point of equal loss. ``reduction``: the
+    two-layer net's widths; ``data``: the spec's data section (the same data for both)."""
+    land = _landscape({"kind": "multi-tower", "towers": towers}, data)
+    red = _landscape({"widths": reduction}, data)
+    model = land.model
     fmin, fred = land.min_value, red.min_value
     scale = 1.0 + abs(fmin)
     name = str([t.widths for t in model.towers])
-    row: dict[str, Any] = {"towers": name, "sum_p": model.bottleneck, "reduction": str(reduction.widths),
+    row: dict[str, Any] = {"towers": name, "sum_p": model.bottleneck, "reduction": str(red.model.widths),
                            "min": fmin, "reduction_min": fred}
     ev.settled("closed form")
     if not _call(ev, "below", name, "|min Φ − min Φ₂| (relative)", abs(fmin - fred) / scale, tol.identity):
@@ -1179,17 +1185,15 @@ def check_multitower(ctx: CheckContext) -> Outcome:
     starts = 2 if ctx.quick else 3
     instances = []
     for k, towers in enumerate(cases):
-        model = MultiTower(towers)
-        data = gaussian_teacher(model.d_in, model.d_out, 30, seed=ctx.seed + k)
-        instances.append(_measure_towers(ev, margins, model, model.reduction(), data, ctx.seed + 31 * k, starts,
-                                         ctx.tolerances))
+        reduction = MultiTower(towers).reduction().widths
+        instances.append(_measure_towers(ev, margins, towers, reduction, {"samples": 30, "seed": ctx.seed + k},
+                                         ctx.seed + 31 * k, starts, ctx.tolerances))
     model = MultiTower(cases[0])
-    narrow = DeepLinear((model.d_in, max(t.p for t in model.towers), model.d_out))
+    narrow = (model.d_in, max(t.p for t in model.towers), model.d_out)
     control_ev = Evidence()
-    wrong = _measure_towers(control_ev, Margins("Φ − Φ*", "below"), model, narrow,
-                            gaussian_teacher(model.d_in, model.d_out, 30, seed=ctx.seed), ctx.seed, 0,
-                            ctx.tolerances, maps=False)
-    control = Control(instance=f"towers {cases[0]} against the two-layer net {narrow.widths}",
+    wrong = _measure_towers(control_ev, Margins("Φ − Φ*", "below"), cases[0], narrow, {"samples": 30, "seed": ctx.seed},
+                            ctx.seed, 0, ctx.tolerances, maps=False)
+    control = Control(instance=f"towers {cases[0]} against the two-layer net {narrow}",
                       violated="the reduction's bottleneck is Σ_i p_i = 3 (here max_i p_i = 2)",
                       status=control_ev.status(),
                       figure=f"min Φ = {wrong['min']:.4g} vs reduction min {wrong['reduction_min']:.4g}")
@@ -1223,8 +1227,8 @@ def _measure_construct(ev: Evidence, margins: Margins, name: str, target: np.nda
     rows = []
     for depth in depths:
         Ws = build(target, depth)
-        model = DeepLinear((d,) * (depth + 1))
-        land = Landscape(model, SquaredLoss(), popu)
+        land = _landscape({"widths": (d,) * (depth + 1)}, popu)
+        model = land.model
         prod_err = relative_error(model.end_to_end(model.flatten(Ws)), target)
         loss_err = abs(land.value(model.flatten(Ws)) - C) / C
         row = {"depth": depth, "construction": name, "product_error": prod_err, "loss_error": loss_err}

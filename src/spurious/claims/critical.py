@@ -16,28 +16,20 @@ relative gradient ≤ 1e-12, dense Hessian ``eigh``, labels recomputed on a fres
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
+import mpmath
 import numpy as np
 from scipy.optimize import minimize
 
+from ..autodiff import finite_difference_gradient
 from ..critical import classify, enumerate_critical_points, hessian_spectrum, newton_mr
 from ..critical._classify import Classification, gradient_tolerance
-from ..data import (
-    Dataset,
-    Population,
-    gaussian_teacher,
-    logistic_teacher,
-    population,
-    rank_deficient_teacher,
-    repeated_eigenvalue_teacher,
-    softmax_teacher,
-)
+from ..data import Dataset, Population
 from ..landscape import Landscape
-from ..losses import CrossEntropyLoss, HuberLoss, LogisticLoss, Loss, SquaredLoss, make_loss
 from ..models import DeepLinear
 from ..slices import slice_1d
+from ..spec import build_landscape, data_section, loss_section, make_spec
 from ..tolerances import DEFAULT
 from ..vocabulary import SADDLES, UNSETTLED, Label
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
@@ -52,37 +44,15 @@ GAP_REACHED = "Φ − Φ* at a minimum reached"
 POLISH_GTOL = 1e-12
 
 
-@dataclass(frozen=True)
-class TiltedDoubleWell(Loss):
-    """A non-convex loss for negative controls: L(Z; Y) = Σ ((z − y)² − 1)² + tilt·(z − y).
-
-    Per residual r it has a global minimum near r = −1 and a spurious local minimum near r = +1,
-    so a linear network trained with it has spurious local minima (the hypothesis "ℓ convex" of
-    `004_…` Thm 6.10 and "squared loss" of `003_…` Cor 1 are violated).
-    """
-
-    tilt: float = 0.3
-    name: str = "tilted double well"
-    convex: bool = False
-    mean: bool = False
-    reduction: str | None = None
-
-    def output_value(self, Z: np.ndarray, Y: np.ndarray) -> float:
-        r = Z - Y
-        return float(np.sum((r ** 2 - 1.0) ** 2 + self.tilt * r))
-
-    def output_gradient(self, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
-        r = Z - Y
-        return 4.0 * r * (r ** 2 - 1.0) + self.tilt
-
-    def output_hess_action(self, Z: np.ndarray, Y: np.ndarray, dZ: np.ndarray) -> np.ndarray:
-        r = Z - Y
-        return (12.0 * r ** 2 - 4.0) * dZ
-
-
 def _double_well_landscape(widths: tuple[int, ...]) -> Landscape:
-    """Scalar net (1, …, 1) on one sample x = 1, y = 0 with the tilted double-well loss."""
-    return Landscape(DeepLinear(widths), TiltedDoubleWell(), Dataset(np.ones((1, 1)), np.zeros((1, 1))))
+    """Scalar net (1, …, 1) on one sample x = 1, y = 0 with the tilted double-well loss (tilt 0.3)."""
+    return build_landscape(make_spec(model={"widths": widths}, loss={"name": "tilted-double-well", "tilt": 0.3},
+                                     data=data_section(Dataset(np.ones((1, 1)), np.zeros((1, 1))))))
+
+
+def _deep_linear(widths: tuple[int, ...], data: dict[str, Any], loss: dict[str, Any] | None = None) -> Landscape:
+    """A deep linear landscape from the problem spec: ``data`` and ``loss`` are its sections."""
+    return build_landscape(make_spec(model={"widths": widths}, loss=loss or {}, data=data))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -147,11 +117,9 @@ def _settle_critical(L: Landscape, x0: np.ndarray, retry: int = 60) -> tuple[np.
 
 
 def _describe(L: Landscape) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """A JSON-able description of ``L`` (widths, loss and its options) and its data arrays."""
-    loss = L.loss
-    options = {k: v for k, v in vars(loss).items() if k not in ("name", "convex")}
+    """A JSON-able description of ``L`` (widths, the spec's loss section) and its data arrays."""
     problem: dict[str, Any] = {"model": "deep linear", "widths": [int(w) for w in L.model.widths],
-                               "loss": loss.name, "loss_options": options}
+                               "loss": loss_section(L.loss)}
     if isinstance(L.data, Population):
         problem["noise_var"] = float(L.data.noise_var)
         return problem, {"R": L.data.R, "Sigma": L.data.Sigma}
@@ -159,13 +127,13 @@ def _describe(L: Landscape) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
 
 
 def _rebuild(problem: dict[str, Any], arrays: dict[str, np.ndarray]) -> Landscape:
-    """The landscape described by :func:`_describe`, built afresh."""
-    opts = dict(problem.get("loss_options", {}))
-    loss = TiltedDoubleWell(**opts) if problem["loss"] == TiltedDoubleWell.name else make_loss(problem["loss"], **opts)
-    net = DeepLinear(tuple(problem["widths"]))
+    """The landscape described by :func:`_describe`, built afresh through the problem spec."""
     if "R" in arrays:
-        return Landscape(net, loss, population(arrays["R"], arrays["Sigma"], problem.get("noise_var", 1.0)))
-    return Landscape(net, loss, Dataset(arrays["X"], arrays["Y"]))
+        data = {"population": {"R": arrays["R"].tolist(), "Sigma": arrays["Sigma"].tolist(),
+                               "noise_var": float(problem.get("noise_var", 1.0))}}
+    else:
+        data = data_section(Dataset(arrays["X"], arrays["Y"]))
+    return _deep_linear(tuple(problem["widths"]), data, problem["loss"])
 
 
 def _point_counterexample(claim_id: str, L: Landscape, theta: np.ndarray, kind: str, measured: float,
@@ -211,8 +179,6 @@ def verify_critical_point(problem: dict, arrays: dict[str, np.ndarray]) -> Remea
     violated quantity with the dense Hessian (``eigh`` of the assembled matrix) or, for a point
     claimed non-critical, central finite differences of Φ.
     """
-    from ..autodiff import finite_difference_gradient
-
     L = _rebuild(problem, arrays)
     kind = problem["kind"]
     theta = np.asarray(arrays["theta"], dtype=np.float64)
@@ -340,8 +306,8 @@ def check_baldi_hornik(ctx: CheckContext) -> Outcome:
     spectra: dict[str, list[float]] = {}
     first_points = None
     for c, widths in enumerate(cases):
-        data = gaussian_teacher(widths[0], widths[-1], 80, seed=ctx.seed + c)
-        L = Landscape(DeepLinear(widths), SquaredLoss(), data)
+        L = _deep_linear(widths, {"samples": 80, "seed": ctx.seed + c})
+        data = L.data
         pts = enumerate_critical_points(L, seed=ctx.seed)
         if c == 0:
             first_points = (data, pts)
@@ -383,7 +349,7 @@ def check_baldi_hornik(ctx: CheckContext) -> Outcome:
 def _baldi_hornik_control(first: tuple | None, widths: tuple[int, ...]) -> Control:
     """The same measurement on the Γ points of the squared loss, but on a Huber landscape."""
     data, pts = first
-    huber = Landscape(DeepLinear(widths), HuberLoss(0.1), data)
+    huber = _deep_linear(widths, data_section(data), {"name": "huber", "delta": 0.1})
     ev = Evidence()
     _measure_baldi_hornik(ev, huber, pts, f"Huber {widths}")
     return Control(instance=f"2-layer {widths}, Huber loss δ = 0.1, at the squared-loss Γ points",
@@ -491,9 +457,8 @@ def check_kawaguchi(ctx: CheckContext) -> Outcome:
     minima = saddles = rank_saddles = 0
     gaps: tuple[float, float] | None = None
     for c, widths in enumerate(widths_list):
-        data = gaussian_teacher(widths[0], widths[-1], 60, seed=ctx.seed + c)
-        net = DeepLinear(widths)
-        L = Landscape(net, SquaredLoss(), data)
+        L = _deep_linear(widths, {"samples": 60, "seed": ctx.seed + c})
+        net = L.model
         starts = [net.random_point(ctx.seed + 10 * c + s) for s in range(2 if ctx.quick else 3)]
         for theta, cl in _measure_minima(ev, "K-KAWAGUCHI", L, starts, str(widths), ctx.seed):
             if cl.label == Label.GLOBAL_MINIMUM:
@@ -506,8 +471,8 @@ def check_kawaguchi(ctx: CheckContext) -> Outcome:
         ev.calls.append(ClosestCall.above("(i) midpoint of ±W₁,₂ minima", "Φ(mid) − average", gaps[0], 1e-8))
         ev.calls.append(ClosestCall.above("(i) along v_max", "average − Φ(θ)", gaps[1], 1e-12))
     # bad saddle: the origin of a depth-3 net (existence: if it cannot be certified, inconclusive)
-    net = DeepLinear((3, 3, 3, 3))
-    L = Landscape(net, SquaredLoss(), gaussian_teacher(3, 3, 60, seed=ctx.seed + 7))
+    L = _deep_linear((3, 3, 3, 3), {"samples": 60, "seed": ctx.seed + 7})
+    net = L.model
     origin = classify(L, net.zeros())
     order = origin.descent.order if origin.descent else None
     certified_bad = origin.label == Label.NON_STRICT_SADDLE
@@ -606,8 +571,8 @@ def check_depth2_strict(ctx: CheckContext) -> Outcome:
     decided by λ_min of the dense Hessian; the proof's direction curvature is reported as evidence."""
     ev = Evidence()
     d = 3
-    squared = Landscape(DeepLinear((d, d, d)), SquaredLoss(), gaussian_teacher(d, d, 60, seed=ctx.seed))
-    ce = Landscape(DeepLinear((d, d, d)), CrossEntropyLoss(), softmax_teacher(d, d, 90, seed=ctx.seed))
+    squared = _deep_linear((d, d, d), {"samples": 60, "seed": ctx.seed})
+    ce = _deep_linear((d, d, d), {"generator": "softmax", "samples": 90, "seed": ctx.seed}, {"name": "cross-entropy"})
     points = [(squared, pt.point, f"squared Γ={tuple(pt.subset or ())}")
               for pt in enumerate_critical_points(squared, seed=ctx.seed)]
     points.append((ce, np.zeros(ce.n_params), "cross-entropy origin"))
@@ -636,8 +601,8 @@ def check_depth2_strict(ctx: CheckContext) -> Outcome:
 
 
 def _depth2_control(ctx: CheckContext) -> Control:
-    net = DeepLinear((3, 3, 3, 3))
-    L = Landscape(net, SquaredLoss(), gaussian_teacher(3, 3, 60, seed=ctx.seed))
+    L = _deep_linear((3, 3, 3, 3), {"samples": 60, "seed": ctx.seed})
+    net = L.model
     ev = Evidence()
     _measure_strict(ev, "L-DEPTH2-STRICT", [(L, net.zeros(), "depth-3 origin")])
     return Control(instance="depth 3 (3,3,3,3), squared loss, the origin", violated="depth 2",
@@ -651,12 +616,13 @@ def _depth2_control(ctx: CheckContext) -> Control:
 def _no_bad_min_instances(ctx: CheckContext) -> list[tuple[str, Landscape]]:
     s = ctx.seed
     return [
-        ("squared (3,4,3,2)", Landscape(DeepLinear((3, 4, 3, 2)), SquaredLoss(), gaussian_teacher(3, 2, 40, seed=s))),
-        ("logistic (3,3,1)", Landscape(DeepLinear((3, 3, 1)), LogisticLoss(), logistic_teacher(3, 60, seed=s))),
-        ("huber (3,3,3,2)", Landscape(DeepLinear((3, 3, 3, 2)), HuberLoss(0.5),
-                                      gaussian_teacher(3, 2, 40, noise=0.5, seed=s))),
-        ("cross-entropy (3,3,3)", Landscape(DeepLinear((3, 3, 3)), CrossEntropyLoss(),
-                                            softmax_teacher(3, 3, 60, seed=s))),
+        ("squared (3,4,3,2)", _deep_linear((3, 4, 3, 2), {"samples": 40, "seed": s})),
+        ("logistic (3,3,1)", _deep_linear((3, 3, 1), {"generator": "logistic", "samples": 60, "seed": s},
+                                          {"name": "logistic"})),
+        ("huber (3,3,3,2)", _deep_linear((3, 3, 3, 2), {"samples": 40, "noise": 0.5, "seed": s},
+                                         {"name": "huber", "delta": 0.5})),
+        ("cross-entropy (3,3,3)", _deep_linear((3, 3, 3), {"generator": "softmax", "samples": 60, "seed": s},
+                                               {"name": "cross-entropy"})),
     ]
 
 
@@ -701,14 +667,17 @@ def check_quadratic(ctx: CheckContext) -> Outcome:
     """Squared loss, awkward data (singular XXᵀ, repeated eigenvalues) and bottlenecks: minima reached are global."""
     s = ctx.seed
     instances = [
-        ("rank-deficient XXᵀ, (5,3,4)", DeepLinear((5, 3, 4)), rank_deficient_teacher(5, 4, 40, rank=2, seed=s)),
-        ("repeated eigenvalues, (4,2,3,4)", DeepLinear((4, 2, 3, 4)), repeated_eigenvalue_teacher(4, 4, 30, seed=s)),
-        ("bottleneck, (5,2,4,5)", DeepLinear((5, 2, 4, 5)), gaussian_teacher(5, 5, 40, seed=s)),
+        ("rank-deficient XXᵀ, (5,3,4)", (5, 3, 4),
+         {"generator": "rank-deficient", "samples": 40, "rank": 2, "seed": s}),
+        ("repeated eigenvalues, (4,2,3,4)", (4, 2, 3, 4),
+         {"generator": "repeated-eigenvalue", "samples": 30, "seed": s}),
+        ("bottleneck, (5,2,4,5)", (5, 2, 4, 5), {"samples": 40, "seed": s}),
     ]
     starts = 2 if ctx.quick else 4
     ev = Evidence()
-    for c, (name, net, data) in enumerate(instances):
-        L = Landscape(net, SquaredLoss(), data)
+    for c, (name, widths, data) in enumerate(instances):
+        L = _deep_linear(widths, data)
+        net = L.model
         _measure_minima(ev, "D-QUADRATIC", L, [net.random_point(s + 17 * c + k) for k in range(starts)], name, s)
     return _minima_outcome(ev, "on singular/repeated/bottleneck data", "loss gap ≤ 1e-9(1+|Φ*|), Eckart–Young optimum",
                            _double_well_control("D-QUADRATIC", (1, 1, 1, 1), "squared loss"))
@@ -747,7 +716,7 @@ def check_fullrank(ctx: CheckContext) -> Outcome:
                                                                        (3, 3, 3, 3), (3, 4, 2, 3, 3)]
     ev = Evidence()
     for c, widths in enumerate(cases):
-        L = Landscape(DeepLinear(widths), SquaredLoss(), gaussian_teacher(widths[0], widths[-1], 50, seed=ctx.seed + c))
+        L = _deep_linear(widths, {"samples": 50, "seed": ctx.seed + c})
         points = [(pt.point, f"{widths} Γ={tuple(pt.subset or ())}")
                   for pt in enumerate_critical_points(L, seed=ctx.seed) if _rank_deficient(L, pt.point)]
         _measure_no_spurious(ev, "D-FULLRANK", L, points)
@@ -781,7 +750,7 @@ E_TOL = 1e-6
 def _report_landscape(R: np.ndarray, Sigma: np.ndarray) -> Landscape:
     """The report's 3-layer d×d net A₃A₂A₁ on the population y = Rx + ε (`000_…`)."""
     d = R.shape[0]
-    return Landscape(DeepLinear((d, d, d, d)), SquaredLoss(), population(R, Sigma, noise_var=1.0))
+    return _deep_linear((d, d, d, d), {"population": {"R": R.tolist(), "Sigma": Sigma.tolist(), "noise_var": 1.0}})
 
 
 def _measure_crit_claim(ev: Evidence, L: Landscape, points: list[tuple[np.ndarray, str]], invertible: bool) -> None:
@@ -899,8 +868,6 @@ def verify_crit_claim(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure
     full gradient of f(A) = ½ tr(EΣEᵀ) by 50-digit mpmath central differences (no closed form),
     E in 50 digits, and the dense Hessian's λ_min. Measured: ‖E‖/max(1,‖R‖) if the point is
     critical to 1e-12·max(1,f) and every ‖A_i‖ > 1e-8, else 0."""
-    import mpmath
-
     R, Sigma = arrays["R"], arrays["Sigma"]
     L = _report_landscape(R, Sigma)
     theta, rel_grad = _polish_hard(L, L.layout.flatten([arrays["A1"], arrays["A2"], arrays["A3"]]))

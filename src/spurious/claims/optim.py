@@ -19,13 +19,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import mpmath
 import numpy as np
 from scipy.stats import binom
 
-from ..data import Dataset, gaussian_teacher, logistic_teacher
+from ..data import Dataset, logistic_teacher
 from ..landscape import Landscape
-from ..losses import LogisticLoss, SquaredLoss
-from ..models.deep_linear import DeepLinear
 from ..optim import (
     cosine_saddle_landscape,
     escape_step,
@@ -41,6 +40,7 @@ from ..optim import (
 )
 from ..optim._trajectory import sample_ball
 from ..optim.functions import frye_quartic_landscape
+from ..spec import build_landscape, data_section, make_spec
 from ..tolerances import DEFAULT, Tolerances
 from ..vocabulary import RunStatus
 from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
@@ -58,14 +58,13 @@ def _quadratic_instance(A: np.ndarray, b: np.ndarray) -> tuple[Landscape, dict, 
 
 
 def _logistic_instance(data: Dataset) -> tuple[Landscape, dict, dict]:
-    L = Landscape(DeepLinear((data.d_in, 1)), LogisticLoss(), data)
+    L = build_landscape(make_spec(model={"widths": (data.d_in, 1)}, loss={"name": "logistic"},
+                                  data=data_section(data)))
     return L, {"function": "logistic"}, {"X": data.X, "Y": data.Y}
 
 
 def _mp_function(problem: dict, arrays: dict[str, np.ndarray]):
     """f as a function of a list of mpf: ½wᵀAw − bᵀw, or Σᵢ log(1 + exp(−yᵢ wᵀxᵢ))."""
-    import mpmath
-
     if problem["function"] == "quadratic":
         A, b = mp_matrix(arrays["A"]), mp_matrix(arrays["b"].reshape(-1, 1))
         n = A.rows
@@ -85,8 +84,6 @@ def _mp_function(problem: dict, arrays: dict[str, np.ndarray]):
 
 
 def _mp_list(x: np.ndarray) -> list:
-    import mpmath
-
     return [mpmath.mpf(float(v)) for v in np.ravel(x)]
 
 
@@ -135,8 +132,9 @@ def _smooth_instances(ctx: CheckContext):
         beta = 0.25 * float(np.linalg.norm(L.data.X, 2)) ** 2
         yield (f"logistic regression d={4 + i}", L, beta, "¼‖X‖₂² (σσ' ≤ ¼, exact bound)", True,
                rng.standard_normal((n_pts, L.n_params)), 1.0, problem, arrays)
-    model = DeepLinear((3, 3, 3, 2))
-    L = Landscape(model, SquaredLoss(mean=True), gaussian_teacher(3, 2, 40, seed=ctx.seed))
+    L = build_landscape(make_spec(model={"widths": (3, 3, 3, 2)}, loss={"reduction": "mean"},
+                                  data={"samples": 40, "seed": ctx.seed}))
+    model = L.model
     center = model.random_point(ctx.seed)
     radius = 0.5
     est = estimate_beta(L, center, radius, samples=16 if ctx.quick else 32, seed=ctx.seed, safety=BETA_SAFETY)
@@ -213,8 +211,6 @@ def check_smooth(ctx: CheckContext) -> Outcome:
 def verify_smooth(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
     """Second route: f written again in 50-digit mpmath; ∇²f[v,v] by a second difference, ∇f by
     central differences; both ratios recomputed at the saved point."""
-    import mpmath
-
     f = _mp_function(problem, arrays)
     beta = mpmath.mpf(problem["beta"])
     w, v, w2 = (_mp_list(arrays[k]) for k in ("w", "v", "w2"))
@@ -319,8 +315,9 @@ def _judge_gd(ev: Evidence, row: dict, L: Landscape, x0: np.ndarray, exact: bool
 def _deep_linear_gd(ctx: CheckContext) -> tuple[dict, Landscape, np.ndarray, bool]:
     """GD on a deep linear net with β estimated on a ball around w₀ that must contain the whole
     trajectory (retried with a doubled radius, at most 3 times)."""
-    model = DeepLinear((3, 4, 3))
-    Ld = Landscape(model, SquaredLoss(mean=True), gaussian_teacher(3, 3, 60, seed=ctx.seed))
+    Ld = build_landscape(make_spec(model={"widths": (3, 4, 3)}, loss={"reduction": "mean"},
+                                   data={"samples": 60, "seed": ctx.seed}))
+    model = Ld.model
     x0 = model.random_point(ctx.seed)
     radius, row, retried = 2.0, None, False
     for _ in range(3):
@@ -390,8 +387,6 @@ def check_gd_rate(ctx: CheckContext) -> Outcome:
 def verify_gd_decrease(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
     """Second route: one GD step from the saved iterate in 50-digit mpmath (f written again, ∇f
     by central differences); the shortfall of the decrease below (η/2)‖∇f‖², relative to it."""
-    import mpmath
-
     f = _mp_function(problem, arrays)
     lr = mpmath.mpf(problem["lr"])
     g = [mpmath.mpf(float(v)) for v in mp_central_gradient(f, arrays["w"])]
@@ -504,8 +499,6 @@ def check_escape(ctx: CheckContext) -> Outcome:
 def verify_escape(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
     """Second route: θ ← (1 − ηΛ)θ in 50-digit mpmath up to bound + 10 steps; the escape test
     Σλθ² < 0 and Σλ²θ² > ε² exactly as §6.2.2 states it."""
-    import mpmath
-
     mpmath.mp.dps = 50
     lam, theta = _mp_list(arrays["lam"]), _mp_list(arrays["theta0"])
     lr, eps, bound = mpmath.mpf(problem["lr"]), mpmath.mpf(problem["eps"]), int(problem["bound"])

@@ -15,9 +15,7 @@ from hypothesis import strategies as st
 from spurious.claims import CheckContext
 from spurious.claims import architectures as arch
 from spurious.claims.counterexample import reverify, save
-from spurious.claims.critical import TiltedDoubleWell
 from spurious.claims.runner import run_seeds
-from spurious.losses import SquaredLoss
 from spurious.models.relu_paths import path_sum
 
 IDS = ["A-RESNET-CRIT", "A-RESNET-CONSTRUCT", "A-RELU-RANK", "A-EXP-NEURON", "K-RELU-PATH",
@@ -56,7 +54,7 @@ def test_exp_gradient_tolerance_certifies_a(lam, a_tol, excess):
 
 def test_exp_neuron_stationarity_identity_behind_the_tolerance():
     """2λa² = a·∂L̃/∂a − ∂L̃/∂b at any point (the identity the convergence test relies on)."""
-    land = arch._exp_landscape(SquaredLoss())
+    land = arch._exp_landscape(arch.SQUARED)
     rng = np.random.default_rng(3)
     for _ in range(5):
         theta = rng.standard_normal(land.n_params)
@@ -68,7 +66,7 @@ def test_exp_neuron_stationarity_identity_behind_the_tolerance():
 def _drifting_start() -> np.ndarray:
     """The start of run 6 on seed 3 in the first version of the check: L-BFGS stops on it with
     ‖∇L̃‖ ≈ 7e-9, a ≈ 3.9e-5, L(θ) ≈ 0.16, drifting to infinity along b (that was read as a bad minimum)."""
-    land = arch._exp_landscape(SquaredLoss())
+    land = arch._exp_landscape(arch.SQUARED)
     model = land.model
     rng = np.random.default_rng(3 + 41)
     for k in range(7):
@@ -78,7 +76,7 @@ def _drifting_start() -> np.ndarray:
 
 
 def test_exp_neuron_drifting_run_is_excluded_not_a_violation_and_a_retry_settles_it():
-    land = arch._exp_landscape(SquaredLoss())
+    land = arch._exp_landscape(arch.SQUARED)
     tol = CheckContext().tolerances
     drifting = _drifting_start()
     ev = arch.Evidence()
@@ -141,17 +139,17 @@ def test_resnet_point_verifier_confirms_a_non_global_critical_point_only_where_t
 
 
 def test_exp_minimum_verifier_confirms_the_double_well_minimum_and_rejects_a_global_one():
-    control = arch._exp_landscape(TiltedDoubleWell())
+    control = arch._exp_landscape(arch.DOUBLE_WELL)
     x = float(control.data.X[0, 0])
     hidden = np.tanh(np.array([-0.6, 0.9]) * x)
     v = (float(control.data.Y[0, 0]) + 0.96) * hidden / float(hidden @ hidden)
     theta = control.model.join(control.model.model.flatten([np.array([[-0.6], [0.9]]), v.reshape(1, 2)]), [0.6], 0, 0)
     theta = arch._newton_polish(control, arch._lbfgs(control, theta))
-    problem = {"kind": "L", "loss": TiltedDoubleWell.name, "loss_tol": 1e-9, "eigenvalue_tol": 1e-8}
+    problem = {"kind": "L", "loss": arch.DOUBLE_WELL, "loss_tol": 1e-9, "eigenvalue_tol": 1e-8}
     assert arch.verify_exp_minimum(problem, {"theta": theta}).confirmed
-    land = arch._exp_landscape(SquaredLoss())
+    land = arch._exp_landscape(arch.SQUARED)
     runs = arch._exp_runs(land, 0, 1)[0]
     theta, status, _ = arch._exp_settle(land, runs, arch.exp_gradient_tolerance(arch.EXP_LAMBDA))
     assert status.startswith("converged")
     for kind in ("a", "L"):
-        assert not arch.verify_exp_minimum({**problem, "kind": kind, "loss": "squared"}, {"theta": theta}).confirmed
+        assert not arch.verify_exp_minimum({**problem, "kind": kind, "loss": arch.SQUARED}, {"theta": theta}).confirmed

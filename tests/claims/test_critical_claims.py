@@ -9,7 +9,6 @@ import numpy as np
 
 from spurious.autodiff import finite_difference_gradient
 from spurious.claims.critical import (
-    TiltedDoubleWell,
     _double_well_landscape,
     _point_counterexample,
     verify_crit_claim,
@@ -17,6 +16,7 @@ from spurious.claims.critical import (
 )
 from spurious.claims.runner import run_seeds
 from spurious.critical import classify
+from spurious.losses import TiltedDoubleWell
 
 CLAIMS = ["K-BALDI-HORNIK", "K-KAWAGUCHI", "L-DEPTH2-STRICT", "L-NO-BAD-MIN", "D-FULLRANK", "D-QUADRATIC",
           "S-CRIT-CLAIM"]

@@ -8,6 +8,7 @@ critical points with a count first and stops at ``--limit``.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections import Counter
@@ -231,8 +232,6 @@ def _cell(value: object) -> str:
 
 def _write_found(out: Path, spec: ProblemSpec | None, L: Landscape, rows: list[dict],
                  points: list[np.ndarray]) -> list[Path]:
-    import json
-
     out.mkdir(parents=True, exist_ok=True)
     written = [write_problem(spec, out)] if spec is not None else []
     if points:

@@ -336,14 +336,17 @@ def _iterate(run: _FinderRun, direction: Step, *, max_iterations: int, gtol: flo
 def _yamashita_fukushima(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
     """p = argmin ‖Hp + g‖² + μ‖p‖² = −(H² + μI)⁻¹Hg with μ = ‖g‖² (Yamashita & Fukushima 2001).
 
-    Dense (H from P batched HVPs, then ``eigh``: p = −V diag(λ/(λ² + μ)) Vᵀg) for
-    P ≤ DENSE_LM_LIMIT, where it is cheap and exact; LSMR with damp = ‖g‖ above.
+    Dense for P ≤ DENSE_LM_LIMIT, where it is cheap and exact: H from P batched HVPs, then one
+    complex LU solve, p = −Re[(H − i√μ I)⁻¹] g (for symmetric H, Re (λ − i√μ)⁻¹ = λ/(λ² + μ) on
+    each eigenvector: the same p as eigh's −V diag(λ/(λ² + μ)) Vᵀg, at about half the cost, and
+    conditioned as ‖H‖/√μ, not ‖H‖²/μ as a Cholesky of H² + μI would be). LSMR with damp = ‖g‖ above.
     """
     mu = _sq(g)
     if g.size <= DENSE_LM_LIMIT:
         H = oracle.hvp(theta, np.eye(g.size))
-        lam, V = np.linalg.eigh(0.5 * (H + H.T))
-        return -V @ (lam / (lam * lam + mu) * (V.T @ g)), g.size
+        shifted = (0.5 * (H + H.T)).astype(np.complex128)
+        shifted[np.diag_indices_from(shifted)] -= 1j * np.sqrt(mu)
+        return -np.linalg.solve(shifted, g.astype(np.complex128)).real, g.size
     out = lsmr(oracle.operator(theta), -g, damp=float(np.linalg.norm(g)), atol=1e-12, btol=1e-12,
                maxiter=2 * g.size)
     return out[0], int(out[2])

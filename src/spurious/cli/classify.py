@@ -141,8 +141,9 @@ def classify_command(point_path: Path | None, analytic: str | None, as_json: boo
                    "(e.g. final.npy of train). Default: random starts.")
 @click.option("--finder", type=click.Choice(sorted(FINDERS)), default="newton-mr", show_default=True)
 @click.option("--starts", type=click.IntRange(min=1), default=10, show_default=True, help="Number of random starts.")
-@click.option("--iterations", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Most iterations per start (Newton-type finders converge in tens; raise it for hard problems).")
+@click.option("--iterations", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Most iterations per start (the finders' own default). Newton-type finders often converge in "
+                   "tens, but a start that ends near a degenerate saddle can need a few hundred.")
 @click.option("--scale", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Std of the random starts (default 1/√fan-in).")
 @out_option("spurious-find")

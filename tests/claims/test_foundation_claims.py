@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from spurious.claims.counterexample import describe_deep_linear
 from spurious.claims.foundation import (
-    _describe,
     _report_instance,
     gaussian_expectation,
     population_formula,
@@ -34,7 +34,7 @@ def _linear_landscape(widths, seed=0):
 
 def test_derivative_verifier_confirms_only_the_perturbed_formula():
     L = _linear_landscape((3, 4, 2))
-    problem, arrays = _describe(L)
+    problem, arrays = describe_deep_linear(L)
     arrays |= {"theta": L.model.random_point(1), "V": np.random.default_rng(2).standard_normal((2, L.n_params))}
     assert not verify_derivatives(problem | {"cross_sign": 1.0}, arrays).confirmed
     assert verify_derivatives(problem | {"cross_sign": -1.0}, arrays).confirmed
@@ -42,7 +42,7 @@ def test_derivative_verifier_confirms_only_the_perturbed_formula():
 
 def test_origin_verifier_confirms_strict_saddle_at_depth_2_only():
     for widths, strict in (((3, 3, 3), True), ((3, 3, 3, 3), False)):
-        problem, arrays = _describe(_linear_landscape(widths))
+        problem, arrays = describe_deep_linear(_linear_landscape(widths))
         got = verify_origin(problem | {"kind": "strict"}, arrays | {"delta": np.zeros(1)})
         assert got.confirmed is strict, got.route
 
@@ -58,7 +58,7 @@ def test_nonconvex_verifier_rejects_a_true_minimiser():
     from spurious.claims.foundation import _linear_minimiser
 
     L, a = _linear_minimiser((3, 3, 3), 0)
-    problem, arrays = _describe(L)
+    problem, arrays = describe_deep_linear(L)
     assert not verify_nonconvex(problem, arrays | {"a": a}).confirmed
 
 

@@ -42,7 +42,7 @@ def test_l_nonconvex_permutation_forgets_the_next_layer(monkeypatch, claim_statu
 
 
 def test_l_nonconvex_0_optimiser_reports_converged_at_its_start(monkeypatch, claim_status):
-    monkeypatch.setattr(scipy.optimize, "minimize",
+    monkeypatch.setattr(foundation, "minimize",  # the claim's L-BFGS, imported at the top of claims.foundation
                         lambda fun, x0, **kwargs: scipy.optimize.OptimizeResult(x=np.asarray(x0), success=True))
     assert claim_status("L-NONCONVEX-0") != "holds"
 

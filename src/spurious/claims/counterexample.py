@@ -23,7 +23,10 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from ..data import Dataset, Population
 from ..errors import InputError
+from ..landscape import Landscape
+from ..spec import build_landscape, data_section, loss_section, make_spec
 
 #: A violation must exceed its tolerance this many times, after re-verification, to count.
 MIN_MARGIN = 10.0
@@ -167,3 +170,30 @@ def mp_central_gradient(f: Callable[[list], Any], x: np.ndarray, dps: int = 50, 
         dn[i] -= h
         grad[i] = float((f(up) - f(dn)) / (2 * h))
     return grad
+
+
+# ----------------------------------------------------------------------------------------------
+# the saved problem of a deep linear landscape: described by the checks, rebuilt by the verifiers
+# and by the report's figures
+
+
+def describe_deep_linear(L: Landscape) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """(problem, arrays) of a deep linear landscape: JSON-able widths and the spec's loss section
+    (plus ``noise_var`` for a population), and its data arrays (X, Y; or R, Σ)."""
+    problem: dict[str, Any] = {"model": "deep linear", "widths": [int(w) for w in L.model.widths],
+                               "loss": loss_section(L.loss)}
+    if isinstance(L.data, Population):
+        problem["noise_var"] = float(L.data.noise_var)
+        return problem, {"R": L.data.R, "Sigma": L.data.Sigma}
+    return problem, {"X": L.data.X, "Y": L.data.Y}
+
+
+def rebuild_deep_linear(problem: dict[str, Any], arrays: dict[str, np.ndarray]) -> Landscape:
+    """The landscape :func:`describe_deep_linear` saved, built afresh through the problem spec."""
+    if "R" in arrays:
+        data = {"population": {"R": np.asarray(arrays["R"]).tolist(), "Sigma": np.asarray(arrays["Sigma"]).tolist(),
+                               "noise_var": float(problem.get("noise_var", 1.0))}}
+    else:
+        data = data_section(Dataset(arrays["X"], arrays["Y"]))
+    return build_landscape(make_spec(model={"widths": tuple(problem["widths"])}, loss=problem["loss"] or {},
+                                     data=data))

@@ -25,14 +25,22 @@ from scipy.optimize import minimize
 from ..autodiff import finite_difference_gradient
 from ..critical import classify, enumerate_critical_points, hessian_spectrum, newton_mr
 from ..critical._classify import Classification, gradient_tolerance
-from ..data import Dataset, Population
+from ..data import Dataset
 from ..landscape import Landscape
 from ..models import DeepLinear
 from ..slices import slice_1d
-from ..spec import build_landscape, data_section, loss_section, make_spec
+from ..spec import build_landscape, data_section, make_spec
 from ..tolerances import DEFAULT
 from ..vocabulary import SADDLES, UNSETTLED, Label
-from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
+from .counterexample import (
+    Counterexample,
+    Remeasure,
+    describe_deep_linear,
+    mp_central_gradient,
+    mp_matrix,
+    rebuild_deep_linear,
+    verifier,
+)
 from .evidence import Evidence
 from .registry import CheckContext, ClosestCall, Control, Corrected, Outcome, Status, claim, closest
 
@@ -116,30 +124,10 @@ def _settle_critical(L: Landscape, x0: np.ndarray, retry: int = 60) -> tuple[np.
 # counterexamples: a saved landscape + point, re-verified on a freshly built landscape
 
 
-def _describe(L: Landscape) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """A JSON-able description of ``L`` (widths, the spec's loss section) and its data arrays."""
-    problem: dict[str, Any] = {"model": "deep linear", "widths": [int(w) for w in L.model.widths],
-                               "loss": loss_section(L.loss)}
-    if isinstance(L.data, Population):
-        problem["noise_var"] = float(L.data.noise_var)
-        return problem, {"R": L.data.R, "Sigma": L.data.Sigma}
-    return problem, {"X": L.data.X, "Y": L.data.Y}
-
-
-def _rebuild(problem: dict[str, Any], arrays: dict[str, np.ndarray]) -> Landscape:
-    """The landscape described by :func:`_describe`, built afresh through the problem spec."""
-    if "R" in arrays:
-        data = {"population": {"R": arrays["R"].tolist(), "Sigma": arrays["Sigma"].tolist(),
-                               "noise_var": float(problem.get("noise_var", 1.0))}}
-    else:
-        data = data_section(Dataset(arrays["X"], arrays["Y"]))
-    return _deep_linear(tuple(problem["widths"]), data, problem["loss"])
-
-
 def _point_counterexample(claim_id: str, L: Landscape, theta: np.ndarray, kind: str, measured: float,
                           threshold: float, instance: str, **extra: Any) -> Counterexample:
     """A point of ``L`` violating ``claim_id`` in the way ``kind`` names (see :func:`verify_critical_point`)."""
-    problem, arrays = _describe(L)
+    problem, arrays = describe_deep_linear(L)
     problem.update({"kind": kind, "instance": instance, **extra})
     quantity = {"not a strict saddle": "Φ − Φ* at a non-global critical point with λ_min(∇²Φ) ≥ −tol",
                 "spurious local minimum": "Φ − Φ* at a certified local minimum",
@@ -179,7 +167,7 @@ def verify_critical_point(problem: dict, arrays: dict[str, np.ndarray]) -> Remea
     violated quantity with the dense Hessian (``eigh`` of the assembled matrix) or, for a point
     claimed non-critical, central finite differences of Φ.
     """
-    L = _rebuild(problem, arrays)
+    L = rebuild_deep_linear(problem, arrays)
     kind = problem["kind"]
     theta = np.asarray(arrays["theta"], dtype=np.float64)
     if kind == "not critical":

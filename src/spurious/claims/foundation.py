@@ -32,9 +32,17 @@ from ..data import Dataset, gaussian_teacher
 from ..landscape import Landscape
 from ..losses import Loss
 from ..models import MLP, DeepLinear
-from ..spec import ProblemSpec, build_landscape, data_section, loss_section, make_spec
+from ..spec import ProblemSpec, build_landscape, data_section, make_spec
 from ..tolerances import DEFAULT, Tolerances, relative_error
-from .counterexample import Counterexample, Remeasure, mp_central_gradient, mp_matrix, verifier
+from .counterexample import (
+    Counterexample,
+    Remeasure,
+    describe_deep_linear,
+    mp_central_gradient,
+    mp_matrix,
+    rebuild_deep_linear,
+    verifier,
+)
 from .evidence import Evidence, margins_series
 from .registry import CheckContext, ClosestCall, Control, Corrected, Outcome, Status, Tally, claim, closest
 
@@ -51,18 +59,6 @@ def _loss_problem(name: str, widths: tuple[int, ...], m: int, seed: int) -> Prob
 
 # ----------------------------------------------------------------------------------------------
 # saved instances: a deep linear landscape described in JSON + arrays, rebuilt afresh
-
-
-def _describe(L: Landscape) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """(problem, arrays) of a deep linear landscape on a Dataset: widths, the spec's loss section, X, Y."""
-    return ({"model": "deep linear", "widths": [int(w) for w in L.model.widths], "loss": loss_section(L.loss)},
-            {"X": L.data.X, "Y": L.data.Y})
-
-
-def _rebuild(problem: dict[str, Any], arrays: dict[str, np.ndarray]) -> Landscape:
-    """The landscape :func:`_describe` saved, built afresh through the problem spec."""
-    return build_landscape(make_spec(model={"widths": problem["widths"]}, loss=problem["loss"],
-                                     data=data_section(Dataset(arrays["X"], arrays["Y"]))))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -202,7 +198,7 @@ def _measure_grad_hess(ev: Evidence, cases, seed: int, tol: Tolerances, cross_si
         ev.calls.append(ClosestCall.below(where, GRAD_HESS_EXACT, exact, tol.derivative))
         ev.calls.append(ClosestCall.below(where, "max rel. err vs central FD", fd, tol.finite_difference))
         if exact > tol.derivative or fd > tol.finite_difference:
-            problem, arrays = _describe(L)
+            problem, arrays = describe_deep_linear(L)
             by_fd = exact <= tol.derivative
             ev.violation(row, Counterexample(
                 claim="L-GRAD-HESS", verifier="L-GRAD-HESS:derivatives",
@@ -265,7 +261,7 @@ def verify_derivatives(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasur
     """Second route: rebuild the landscape from the saved widths, loss and data; recompute the
     gradient, HVPs and the notes' Hessian form against JAX autodiff (or, without JAX, central
     differences with the finite-difference tolerance rescaled)."""
-    L = _rebuild(problem, arrays)
+    L = rebuild_deep_linear(problem, arrays)
     theta, V = arrays["theta"], np.atleast_2d(arrays["V"])
     errs = _derivative_errors(L, theta, V, float(problem.get("cross_sign", 1.0)), jax_available())
     if jax_available():
@@ -389,7 +385,7 @@ def _measure_nonconvex(ev: Evidence, ctx: CheckContext) -> list[dict]:
                "Jensen gap": w.jensen, "midpoint gap": w.midpoint, "|Φ(πa) − Φ(a)|": w.asymmetry,
                "permutation": str(w.witness), "a": "global minimiser (closed form)"}
         rows.append(row)
-        problem, arrays = _describe(L)
+        problem, arrays = describe_deep_linear(L)
         _judge_witness(ev, row, where, w, row["f*(width 1) − f*"], row["Φ(a) − f*"], loss_tol,
                        {"problem": problem | {"instance": where}, "arrays": arrays | {"a": a}})
     for k, activation in enumerate(("tanh", "relu", "softplus")):
@@ -461,7 +457,7 @@ def verify_nonconvex(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
     """Second route: rebuild the linear landscape, recompute f*, f*(width 1) (closed forms) and the
     Jensen gap with Φ summed sample by sample; the violation stands if the hypothesis margin is
     positive and the gap is not."""
-    L = _rebuild(problem, arrays)
+    L = rebuild_deep_linear(problem, arrays)
     a = arrays["a"]
 
     def per_sample(theta: np.ndarray) -> float:
@@ -680,7 +676,7 @@ def _measure_deep(ev: Evidence, cases, seed: int, tol: Tolerances) -> tuple[list
                 "strict" if strict > fig["eigenvalue tol"] else
                 "no descent" if -drops.max() <= fig["roundoff"] else None)
         if kind is not None:
-            problem, arrays = _describe(L)
+            problem, arrays = describe_deep_linear(L)
             measured, threshold = {"not critical": (row["max|∇Φ(0)|"], fig["gradient tol"]),
                                    "strict": (strict, fig["eigenvalue tol"]),
                                    "no descent": (fig["roundoff"], max(-drops.max(), 1e-300))}[kind]
@@ -732,7 +728,7 @@ def check_deep_nonstrict(ctx: CheckContext) -> Outcome:
 def verify_origin(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
     """Second route: JAX autodiff on the rebuilt landscape (gradient, dense Hessian + eigh, values
     along the certificate), independent of the closed forms."""
-    L = _rebuild(problem, arrays)
+    L = rebuild_deep_linear(problem, arrays)
     zero = L.model.zeros()
     ref = jax_reference(L, zero, np.zeros((1, L.n_params)))
     f0 = float(ref["value"])

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..claims.counterexample import rebuild_deep_linear  # the verifier's own reconstruction
 from ..data import population
 from ..landscape import Landscape
 from ..losses import SquaredLoss
@@ -74,9 +75,7 @@ def landscape_of(problem: Mapping[str, Any], arrays: Mapping[str, np.ndarray]):
         model = DeepLinear(widths)
         return Landscape(model, SquaredLoss(), pop), model.flatten(blocks)
     if "theta" in arrays and problem.get("model") == "deep linear":
-        from ..claims.critical import _rebuild  # the verifier's own reconstruction
-
-        return _rebuild(dict(problem), dict(arrays)), np.asarray(arrays["theta"], dtype=np.float64)
+        return rebuild_deep_linear(dict(problem), dict(arrays)), np.asarray(arrays["theta"], dtype=np.float64)
     return None
 
 

@@ -240,6 +240,13 @@ class DataSpec(BaseModel):
                  "rank applies to the rank-deficient generator only", self.rank)
         return self
 
+    @property
+    def samples_given(self) -> int | None:
+        """The number of samples in the arrays X, Y (None for other sources)."""
+        if self.source != "arrays" or not self.X:
+            return None
+        return len(self.X[0]) if self.layout == "columns" else len(self.X)
+
     def _check_arrays(self) -> None:
         _require(self.X is not None, "X", "the arrays need X as well as Y", None)
         _require(self.Y is not None, "Y", "the arrays need Y as well as X", None)
@@ -310,7 +317,7 @@ class ProblemSpec(BaseModel):
         arch = "+".join(",".join(map(str, t)) for t in m.towers) if m.towers else ",".join(map(str, m.widths or ()))
         extra = f" {m.activation}" if m.activation else ""
         d = self.data
-        data = {"file": f"file {d.file}", "arrays": f"arrays X, Y ({_shape_text(d.X)} in X, layout {d.layout})",
+        data = {"file": f"file {d.file}", "arrays": f"arrays X, Y (m={d.samples_given})",
                 "population": "population(R, Σ)"}.get(d.source, f"{d.generator}(m={d.samples}, seed={d.seed})")
         return f"{m.kind}({arch}){extra}; {self.loss.name}/{self.loss.reduction}; {data}"
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import spurious as sp
 from spurious.autodiff import finite_difference_gradient, finite_difference_hvp, jax_deep_linear_objective
 from spurious.losses import SampledLoss
+from spurious.models import MLP
 from spurious.tolerances import relative_error
 
 jax = pytest.importorskip("jax")
@@ -101,7 +102,7 @@ def test_min_value_is_the_rank_constrained_optimum(widths):
 def test_min_value_with_singular_inputs():
     data = sp.rank_deficient_teacher(5, 3, 40, rank=2, seed=0)
     land = sp.Landscape(sp.DeepLinear((5, 4, 3)), sp.SquaredLoss(), data)
-    ell = land.objective.ell
+    ell = land.end_to_end_loss()
     assert ell.rank_C == 2
     assert land.value(sp.DeepLinear((5, 4, 3)).zeros()) >= land.min_value
     direct = 0.5 * np.sum((ell.W_star @ data.X - data.Y) ** 2)
@@ -151,3 +152,8 @@ def test_numerical_optimum_for_convex_losses_without_bottleneck():
     assert land.value(model.random_point(0)) >= opt.value
     bottleneck = sp.Landscape(sp.DeepLinear((3, 1, 2)), sp.CrossEntropyLoss(), sp.softmax_teacher(3, 2, 30))
     assert bottleneck.min_value is None
+
+def test_end_to_end_loss_is_refused_where_the_loss_is_not_of_one_matrix() -> None:
+    land = sp.Landscape(MLP((2, 3, 1), "tanh"), sp.SquaredLoss(), sp.gaussian_teacher(2, 1, 6, seed=0))
+    with pytest.raises(sp.InputError, match="end-to-end matrix"):
+        land.end_to_end_loss()

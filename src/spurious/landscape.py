@@ -15,7 +15,7 @@ from scipy.sparse.linalg import LinearOperator
 
 from .data import Dataset, Population
 from .errors import InputError
-from .losses import Loss
+from .losses import EndToEndLoss, Loss
 from .models.base import ParameterLayout
 from .models.chain import ChainObjective
 from .objective import MinValue, Objective, capability
@@ -137,3 +137,10 @@ class Landscape:
         if end_to_end is None:
             raise InputError("model", "this model has no end-to-end matrix")
         return end_to_end(self.point(point))
+
+    def end_to_end_loss(self) -> EndToEndLoss:
+        """ℓ with Φ(θ) = ℓ(W(θ)), W the end-to-end matrix: its value, gradient and Hessian action in W."""
+        ell = capability(self.objective, "end_to_end_loss")
+        if ell is None:
+            raise InputError("model", "this model's loss is not a function of one end-to-end matrix")
+        return ell()

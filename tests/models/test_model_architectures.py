@@ -84,7 +84,7 @@ def test_resnet_region_and_gradient_bound():
     data = gaussian_teacher(d, d, 40, seed=1)
     model = LinearResNet(d, H)
     land = Landscape(model, SquaredLoss(), data)
-    c = model.gradient_bound_constant(tau, land.objective.ell)
+    c = model.gradient_bound_constant(tau, land.end_to_end_loss())
     assert c == pytest.approx(hardt_ma_constant(tau, H, np.linalg.eigvalsh(data.X @ data.X.T)[0]))
     fstar = land.min_value
     for seed in range(20):

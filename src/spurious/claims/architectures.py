@@ -204,7 +204,7 @@ def _measure_resnet_bound(ev: Evidence, margins: Margins, land: Landscape, taus:
     see :mod:`spurious.models.resnet`), up to the rounding of f − f*."""
     model, fstar = land.model, land.min_value
     for tau in taus:
-        c = model.gradient_bound_constant(tau, land.objective.ell)
+        c = model.gradient_bound_constant(tau, land.end_to_end_loss())
         for k in range(n_per):
             theta = model.random_point(seed=seed + 100 * k + int(10 * tau), tau=tau)
             f, g = land.value_and_gradient(theta)
@@ -341,7 +341,7 @@ def check_resnet_crit(ctx: CheckContext) -> Outcome:
     found = _measure_resnet_critical(ev, land, starts, 1.0, tol)
     inside = [r for r in found if r["max_norm"] < 1]
     # the converse: the Hardt–Ma factorisation of R = W* is a critical point inside the region
-    W_star = land.objective.ell.W_star
+    W_star = land.end_to_end_loss().W_star
     built = model.flatten(hardt_ma_factorization(W_star, RESNET_H)) if np.linalg.det(W_star) > 0 else None
     built_grad = np.inf if built is None else float(np.linalg.norm(land.gradient(built)))
     g_scale = float(np.linalg.norm(data.X @ data.Y.T))

@@ -508,7 +508,7 @@ def _depth2_direction_curvature(L: Landscape, theta: np.ndarray) -> float | None
     numerical kernel.
     """
     W1, W2 = L.blocks(theta)
-    G = L.objective.ell.gradient(L.end_to_end(theta))
+    G = L.end_to_end_loss().gradient(L.end_to_end(theta))
     _, s_vals, Vt = np.linalg.svd(W2)
     if s_vals.size == W2.shape[1] and s_vals[-1] > 1e-10 * max(s_vals[0], 1e-300):
         return None

@@ -151,7 +151,7 @@ def _derivative_errors(L: Landscape, theta: np.ndarray, V: np.ndarray, cross_sig
                        use_jax: bool) -> dict[str, float]:
     """Relative errors of the landscape's closed forms and of the notes' literal formulas against
     JAX autodiff (exact route) and central differences (FD route)."""
-    model, ell = L.model, L.objective.ell
+    model, ell = L.model, L.end_to_end_loss()
     grad, hv = L.gradient(theta), L.hvp(theta, V)
     errs = {
         "notes gradient": relative_error(grad, notes_gradient(model, ell, theta)),
@@ -367,7 +367,7 @@ NONCONVEX_LINEAR = ((3, 3, 3), (4, 5, 3), (3, 4, 4, 2), (5, 3, 4, 5))
 def _linear_minimiser(widths: tuple[int, ...], seed: int) -> tuple[Landscape, np.ndarray]:
     L = build_landscape(make_spec(model={"widths": widths}, data={"samples": 40, "noise": 0.1, "seed": seed}))
     model = L.model
-    ell = L.objective.ell
+    ell = L.end_to_end_loss()
     W_opt = ell.W_star if model.max_rank >= min(widths[0], widths[-1]) else _best_rank(ell, model.max_rank)
     return L, embed_end_to_end(model, W_opt)
 
@@ -376,7 +376,7 @@ def _measure_nonconvex(ev: Evidence, ctx: CheckContext) -> list[dict]:
     rows = []
     for k, widths in enumerate(NONCONVEX_LINEAR):
         L, a = _linear_minimiser(widths, ctx.seed + k)
-        model, ell = L.model, L.objective.ell
+        model, ell = L.model, L.end_to_end_loss()
         best = L.min_value
         loss_tol = ctx.tolerances.scaled("loss", max(1.0, abs(best)))
         w = permutation_witness(L.value, a, lambda t, p, m=model: _permute_hidden(m, t, p), widths[1])
@@ -467,7 +467,7 @@ def verify_nonconvex(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
     best = L.min_value
     tol = DEFAULT.scaled("loss", max(1.0, abs(best)))
     w = permutation_witness(per_sample, a, lambda t, p: _permute_hidden(L.model, t, p), L.model.widths[1])
-    hypothesis = L.objective.ell.min_value(1) - best
+    hypothesis = L.end_to_end_loss().min_value(1) - best
     optimal = abs(per_sample(a) - best) <= tol
     none = w.jensen <= tol and (w.midpoint <= tol or w.asymmetry > tol)
     return Remeasure(hypothesis if (optimal and none) else 0.0, tol,
@@ -636,7 +636,7 @@ def _origin_figures(L: Landscape, tol: Tolerances) -> dict[str, Any]:
     """At θ = 0: ‖∇ℓ(0)‖, max|∇Φ(0)|, λ_min(∇²Φ(0)) (dense eigh), and Φ(tΔ) − Φ(0) along the certificate."""
     model = L.model
     zero = model.zeros()
-    G0 = L.objective.ell.gradient(np.zeros((model.d_out, model.d_in)))
+    G0 = L.end_to_end_loss().gradient(np.zeros((model.d_out, model.d_in)))
     f0, grad0 = L.value_and_gradient(zero)
     H0 = L.hessian(zero)
     lam = np.linalg.eigvalsh(H0)
@@ -737,7 +737,7 @@ def verify_origin(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
         return Remeasure(float(np.abs(ref["gradient"]).max()), DEFAULT.scaled("gradient", max(1.0, abs(f0))),
                          "∇Φ(0) by JAX autodiff")
     if kind == "strict":
-        G0 = L.objective.ell.gradient(np.zeros((L.model.d_out, L.model.d_in)))
+        G0 = L.end_to_end_loss().gradient(np.zeros((L.model.d_out, L.model.d_in)))
         lam = float(np.linalg.eigvalsh(ref["hessian"])[0])
         return Remeasure(max(-lam, 0.0), DEFAULT.scaled("eigenvalue", max(1.0, float(np.linalg.norm(G0, 2)))),
                          "λ_min of the JAX Hessian at 0 (dense eigh)", {"lambda_min": lam})

@@ -19,6 +19,7 @@ import click
 import numpy as np
 
 from ..critical import FINDERS, classify, count_index_sets, critical_point_for, named_point, sigma_eigensystem
+from ..critical.analytic import linear_network
 from ..critical.match import analytic_class
 from ..errors import InputError
 from ..landscape import Landscape
@@ -257,7 +258,7 @@ def enumerate_command(limit: int, as_json: bool, **flags) -> None:
         raise InputError("--model", "analytic critical points are known for deep-linear under the squared loss only")
     L = build_landscape(spec)
     eig = sigma_eigensystem(L)
-    model = L.objective.model
+    model = linear_network(L).model
     p = model.max_rank
     total = count_index_sets(len(eig.positive), p) + (1 if model.depth >= 3 else 0)
     if not as_json:

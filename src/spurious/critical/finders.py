@@ -26,10 +26,10 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from scipy.sparse.linalg import ArpackError, LinearOperator, cg, lsmr
+from scipy.sparse.linalg import ArpackError, LinearOperator
 
 from ..errors import InputError, require_int, require_landscape
-from ..linalg import krylov_pinv_solve, minres_solve, spectral_norm
+from ..linalg import damped_least_squares, krylov_pinv_solve, minres_solve, normal_equations_solve, spectral_norm
 from ..optim._trajectory import IterateRecorder
 from ..result import Evaluations, Result, RunLog
 from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, Tolerances
@@ -336,20 +336,11 @@ def _iterate(run: _FinderRun, direction: Step, *, max_iterations: int, gtol: flo
 def _yamashita_fukushima(oracle: _Oracle, theta: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, int]:
     """p = argmin ‖Hp + g‖² + μ‖p‖² = −(H² + μI)⁻¹Hg with μ = ‖g‖² (Yamashita & Fukushima 2001).
 
-    Dense for P ≤ DENSE_LM_LIMIT, where it is cheap and exact: H from P batched HVPs, then one
-    complex LU solve, p = −Re[(H − i√μ I)⁻¹] g (for symmetric H, Re (λ − i√μ)⁻¹ = λ/(λ² + μ) on
-    each eigenvector: the same p as eigh's −V diag(λ/(λ² + μ)) Vᵀg, at about half the cost, and
-    conditioned as ‖H‖/√μ, not ‖H‖²/μ as a Cholesky of H² + μI would be). LSMR with damp = ‖g‖ above.
+    Dense for P ≤ DENSE_LM_LIMIT, where it is cheap and exact (H from P batched HVPs, then one
+    complex-shifted LU solve); LSMR with damp = ‖g‖ above (:func:`spurious.linalg.damped_least_squares`).
     """
-    mu = _sq(g)
-    if g.size <= DENSE_LM_LIMIT:
-        H = oracle.hvp(theta, np.eye(g.size))
-        shifted = (0.5 * (H + H.T)).astype(np.complex128)
-        shifted[np.diag_indices_from(shifted)] -= 1j * np.sqrt(mu)
-        return -np.linalg.solve(shifted, g.astype(np.complex128)).real, g.size
-    out = lsmr(oracle.operator(theta), -g, damp=float(np.linalg.norm(g)), atol=1e-12, btol=1e-12,
-               maxiter=2 * g.size)
-    return out[0], int(out[2])
+    H = oracle.hvp(theta, np.eye(g.size)) if g.size <= DENSE_LM_LIMIT else oracle.operator(theta)
+    return damped_least_squares(H, g, _sq(g))
 
 
 def minres_shifted(op: LinearOperator, rhs: np.ndarray, shift: float, rtol: float,
@@ -425,8 +416,7 @@ def levenberg_marquardt(landscape, x0: object, *, max_iterations: int = 500, gto
         p = np.zeros_like(g)
         for _ in range(12):
             m = mu[0]
-            op = LinearOperator(H.shape, matvec=lambda v, m=m: H.matvec(H.matvec(v)) + m * v, dtype=np.float64)
-            trial, _ = cg(op, -Hg, rtol=inner_rtol, maxiter=2 * g.size)
+            trial = normal_equations_solve(H, -Hg, m, rtol=inner_rtol)
             if _finite(trial):
                 p = trial
                 g_new = oracle.value_and_gradient(theta + p)[1]

@@ -26,7 +26,8 @@ import numpy as np
 from ..critical import extreme_eigenvalues, hutchinson_trace, spectral_density
 from ..errors import InputError
 from ..frontends import from_jax, from_torch
-from ..frontends.torch import import_torch
+from ..frontends.jax import JaxLandscape
+from ..frontends.torch import TorchLandscape, import_torch
 from ..landscape import Landscape
 from ..spec import build_landscape
 from .options import _FLAGS, emit_json, json_option, out_option, problem_options, spec_from_flags
@@ -126,8 +127,7 @@ def load_point(landscape: Landscape, path: Path, argument: str = "--point") -> n
 
 def load_state_point(landscape: Landscape, path: Path, argument: str = "--point") -> np.ndarray:
     """θ from a saved ``state_dict`` (.pt/.pth) of the landscape's torch module."""
-    convert = getattr(landscape, "point_from_state_dict", None)
-    if convert is None:
+    if not isinstance(landscape, TorchLandscape):
         raise InputError(argument, f"{path.name} is a torch state_dict; it needs --model-file with a torch module")
     torch = import_torch()
     try:
@@ -136,13 +136,12 @@ def load_state_point(landscape: Landscape, path: Path, argument: str = "--point"
         raise InputError(argument, f"no such file {str(path)!r}") from None
     except Exception as exc:
         raise InputError(argument, f"cannot read {str(path)!r} as a state_dict ({exc})") from None
-    return convert(state)
+    return landscape.point_from_state_dict(state)
 
 
 def own_point(landscape: Landscape) -> np.ndarray | None:
     """The network's own weights (θ₀) for a model-file landscape; None for built-in ones."""
-    theta0 = getattr(landscape, "theta0", None)
-    return None if theta0 is None else np.asarray(theta0)
+    return landscape.theta0 if isinstance(landscape, TorchLandscape | JaxLandscape) else None
 
 
 @click.command("eigs")

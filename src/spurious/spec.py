@@ -528,13 +528,8 @@ def start_point(landscape: Landscape, seed: int, scale: float | None = None) -> 
     if scale is not None and (isinstance(scale, bool) or not np.isfinite(scale) or scale <= 0):
         raise InputError("scale", f"expected a finite number > 0, got {scale!r}")
     model = landscape.model
-    if getattr(model, "kind", None) == "linear-resnet":
+    if isinstance(model, LinearResNet):
         return model.random_point(seed, 0.5 if scale is None else scale)
-    if getattr(model, "kind", None) == "exp-neuron":
-        rng = np.random.default_rng(seed)
-        base = model.model.random_point(seed, scale)
-        tail = (0.1 if scale is None else scale) * rng.standard_normal(model.n_params - base.size)
-        return np.concatenate([base, tail])
     return model.random_point(seed, scale)
 
 

@@ -114,9 +114,8 @@ def classify_command(point_path: Path | None, analytic: str | None, as_json: boo
         if model_file is None:
             L.objective = CountingObjective(L.objective, HvpProgress())
     result = classify(L, theta) if model_file is None else classify(L, theta, optimum=None)
-    counted = getattr(L, "objective", None)
-    if isinstance(counted, CountingObjective):
-        counted.report.done()
+    if isinstance(L.objective, CountingObjective):
+        L.objective.report.done()
     if as_json:
         problem = spec.to_dict() if model_file is None else {"model_file": model_file}
         payload = {"problem": problem, "optimum": L.min_value, **result.as_dict()}

@@ -63,6 +63,13 @@ class ExpNeuron(ParameterLayout):
         _, w, a, b = self.split(np.asarray(theta, float))
         return a * np.exp(w @ X + b)
 
+    def random_point(self, seed: int = 0, scale: float | None = None) -> np.ndarray:
+        """The model's seeded random point, then (w, a, b) Gaussian with std ``scale`` (default 0.1)."""
+        rng = np.random.default_rng(seed)
+        base = self.model.random_point(seed, scale)
+        tail = (0.1 if scale is None else scale) * rng.standard_normal(self.n_params - base.size)
+        return np.concatenate([base, tail])
+
     def bind(self, loss, data: Dataset) -> ExpNeuronObjective:
         base = self.model.bind(loss, data)
         return ExpNeuronObjective(self, base.loss, data, base.scale)

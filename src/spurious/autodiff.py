@@ -61,7 +61,7 @@ def jax_output_loss(loss: Loss) -> Callable[[Any, Any], Any]:
 def jax_deep_linear_objective(model, loss: Loss, data: Dataset | Population) -> Callable[[Any], Any]:
     """θ ↦ Φ(θ) for a :class:`DeepLinear` model, written directly in JAX (no shared code).
 
-    For a Population (squared loss only) Φ = ½ tr((W − R)Σ(W − R)ᵀ) + d·s²/2 (`000_…`).
+    For a Population (squared loss only) Φ = ½ tr((W − R)Σ(W − R)ᵀ) + d·s²/2 (project report).
     """
     jax = require_jax()
     jnp = jax.numpy

@@ -1,18 +1,18 @@
 """Explicit global minima: factorisations of a target matrix into the layers of a network.
 
-- :func:`svd_split` — `000_…` ("global minima"): R = U Z Vᵀ ⇒ A₃ = U, A₂ = Z, A₁ = Vᵀ; any
+- :func:`svd_split` — project report ("global minima"): R = U Z Vᵀ ⇒ A₃ = U, A₂ = Z, A₁ = Vᵀ; any
   depth N by splitting Z = Z^{1/(N−2)}⋯Z^{1/(N−2)} (N ≥ 3), Z^½Vᵀ and U Z^½ for N = 2.
-- :func:`psd_root_split` — `000_…`: R = U Z Uᵀ PSD ⇒ A_i = U Z^{1/N} Uᵀ (cube root at N = 3).
+- :func:`psd_root_split` — project report: R = U Z Uᵀ PSD ⇒ A_i = U Z^{1/N} Uᵀ (cube root at N = 3).
 - :func:`balanced_factorization` — any target T of rank r across widths (d₀, …, d_N) with
   r ≤ min width: W_j = Q_j S^{1/N} Q_{j−1}ᵀ (Q₀ = V_r, Q_N = U_r, Q_j orthonormal columns),
   so W_{j+1}ᵀW_{j+1} = W_jW_jᵀ = Q_j S^{2/N} Q_jᵀ (the balancedness of gradient flow).
-- :func:`hardt_ma_factorization` — `002_…` Problem 2: R with det R > 0 as
+- :func:`hardt_ma_factorization` — MIPT homework Problem 2: R with det R > 0 as
   (I + W_H)⋯(I + W₁) with max‖W_k‖₂ = O(1/H): polar R = U P (U orthogonal with det 1,
   P ≻ 0); the first h_P layers are P^{1/h_P} (via eigh), the last h_U are U^{1/h_U} (via the
   real Schur form: 2×2 rotation blocks by θ become rotations by θ/h_U; eigenvalues −1,
   which come in pairs when det U = 1, are paired into rotations by π). ‖U^α − I‖₂ =
   2 sin(αθ_max/2) → 0 as α → 0: the fact quoted in Problem 2.
-- :func:`lift_two_layer` — `003_…` Thm 1 proof: a two-layer point (B, A) with inner width
+- :func:`lift_two_layer` — depth paper Thm 1 proof: a two-layer point (B, A) with inner width
   d_k (the narrowest) becomes a deep point with W_{k:1} = B and W_{N:k+1} = A by padding
   with isometries E_j (E_jᵀE_j = I).
 
@@ -67,7 +67,7 @@ def numerical_rank(A: np.ndarray, rtol: float | None = None) -> int:
 
 
 def svd_split(R: object, depth: int = 3) -> list[np.ndarray]:
-    """[A₁, …, A_N] with A_N⋯A₁ = R from R = U Z Vᵀ (`000_…`); R square d×d."""
+    """[A₁, …, A_N] with A_N⋯A₁ = R from R = U Z Vᵀ (project report); R square d×d."""
     A = _square(R)
     N = _depth(depth)
     U, z, Vt = np.linalg.svd(A)
@@ -81,7 +81,7 @@ def svd_split(R: object, depth: int = 3) -> list[np.ndarray]:
 
 
 def psd_root_split(R: object, depth: int = 3) -> list[np.ndarray]:
-    """[U Z^{1/N} Uᵀ] * N for a symmetric PSD R = U Z Uᵀ (`000_…`, the cube root at N = 3)."""
+    """[U Z^{1/N} Uᵀ] * N for a symmetric PSD R = U Z Uᵀ (project report, the cube root at N = 3)."""
     A = _square(R)
     N = _depth(depth)
     scale = max(float(np.abs(A).max()), 1e-300)
@@ -183,7 +183,7 @@ def orthogonal_power(U: np.ndarray, alpha: float) -> tuple[np.ndarray, float]:
 
 
 def hardt_ma_factorization(R: object, depth: int) -> list[np.ndarray]:
-    """W₁, …, W_H with (I + W_H)⋯(I + W₁) = R and max‖W_k‖₂ = O(1/H) (`002_…` Problem 2).
+    """W₁, …, W_H with (I + W_H)⋯(I + W₁) = R and max‖W_k‖₂ = O(1/H) (MIPT homework Problem 2).
 
     R must be square with det R > 0 (HypothesisError otherwise). The split h_U + h_P = H
     between the orthogonal and the positive factor minimises the larger of
@@ -221,7 +221,7 @@ def hardt_ma_factorization(R: object, depth: int) -> list[np.ndarray]:
 
 
 def deep_to_two_layer(model: DeepLinear, theta: np.ndarray, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(B, A) = (W_{k:1}, W_{N:k+1}) split at layer k (default: the narrowest, `003_…` Thm 1)."""
+    """(B, A) = (W_{k:1}, W_{N:k+1}) split at layer k (default: the narrowest, depth paper Thm 1)."""
     k = narrowest_layer(model.widths) if k is None else int(k)
     if not 1 <= k <= model.depth - 1 and model.depth > 1:
         raise InputError("k", f"expected 1 <= k <= {model.depth - 1}, got {k}")
@@ -229,7 +229,7 @@ def deep_to_two_layer(model: DeepLinear, theta: np.ndarray, k: int | None = None
 
 
 def lift_two_layer(B: object, A: object, widths: Sequence[int], k: int | None = None) -> list[np.ndarray]:
-    """Deep weights with W_{k:1} = B and W_{N:k+1} = A (`003_…` Thm 1 proof).
+    """Deep weights with W_{k:1} = B and W_{N:k+1} = A (depth paper Thm 1 proof).
 
     B ∈ ℝ^{d_k×d₀}, A ∈ ℝ^{d_N×d_k}; d_k must be the narrowest hidden width (every other
     d_j ≥ d_k), else HypothesisError. Padding: E_j = [I_{d_k}; 0] ∈ ℝ^{d_j×d_k},

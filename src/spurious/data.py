@@ -2,7 +2,7 @@
 
 Shapes follow CLAIMS.md: inputs X ∈ ℝ^{d₀×m} (one column per sample), targets
 Y ∈ ℝ^{d_N×m}. A population (y = Rx + ε, E[xxᵀ] = Σ, ε ~ N(0, s²I)) is described by
-its second moments only, as in `000_…` (the project report).
+its second moments only, as in the project report.
 """
 
 from __future__ import annotations
@@ -103,10 +103,10 @@ class Dataset:
 
 @dataclass(frozen=True)
 class Population:
-    """The population of `000_…`: y = R x + ε, Σ = E[x xᵀ], ε ~ N(0, noise_var · I).
+    """The population of the project report: y = R x + ε, Σ = E[x xᵀ], ε ~ N(0, noise_var · I).
 
     Its squared loss ½E‖Wx − y‖² has statistics (Σ, RΣ, tr(RΣRᵀ) + d·noise_var), so
-    ½E‖Wx − y‖² = ½‖(W − R)Σ^½‖²_F + d·noise_var/2 (`000_…`, the derivation of f(A)).
+    ½E‖Wx − y‖² = ½‖(W − R)Σ^½‖²_F + d·noise_var/2 (project report, the derivation of f(A)).
     """
 
     R: np.ndarray

@@ -522,7 +522,7 @@ def chain_hessian_squared(F: list[np.ndarray], C: np.ndarray, G: np.ndarray, fac
     """∇²Φ of Φ(W_1, …, W_N) = ℓ(F_N⋯F_1) with dF_j = dW_j and ∇²ℓ[D] = factor·D·C, block by block.
 
     Row-major vectorisation, vec(A X B) = (A ⊗ Bᵀ) vec(X); with P_i = F_i⋯F_1, S_i = F_N⋯F_i
-    (empty products = I) and G = ∇ℓ(F_N⋯F_1) (`004_…` §6.2.5, Gauss–Newton plus cross terms):
+    (empty products = I) and G = ∇ℓ(F_N⋯F_1) (Optimization 1 notes §6.2.5, Gauss–Newton plus cross terms):
 
     - Gauss–Newton block (j, k): factor·(S_{j+1}ᵀ S_{k+1}) ⊗ (P_{j−1} C P_{k−1}ᵀ);
     - cross block (l, i), i < l: entry [(a, c), (e, b)] = A[a, b]·M[c, e] with

@@ -162,7 +162,7 @@ class SquaredLoss(Loss):
     With C = X Xᵀ, B = Y Xᵀ, W* = B C⁺ and f₀ = min_W ℓ:
     ℓ(W) = ½‖(W − W*) C^½‖² + f₀,  ∇ℓ(W) = W C − B,  ∇²ℓ(W)[D] = D C.
     The minimum over rank ≤ r is f₀ + ½ Σ_{i>r} σ_i(W* C^½)² (Eckart–Young), i.e.
-    ½(tr YYᵀ − Σ_{i≤r} λ_i(Σ)) with Σ = Y Xᵀ(X Xᵀ)⁻¹X Yᵀ as in Baldi–Hornik (`001_…`).
+    ½(tr YYᵀ − Σ_{i≤r} λ_i(Σ)) with Σ = Y Xᵀ(X Xᵀ)⁻¹X Yᵀ as in Baldi–Hornik (Kawaguchi slides).
     """
 
     mean: bool = False
@@ -333,7 +333,7 @@ class TiltedDoubleWell(Loss):
 
     Per residual r it has a global minimum near r = −1 and a spurious local minimum near r = +1,
     so a linear network trained with it has spurious local minima (the hypothesis "ℓ convex" of
-    `004_…` Thm 6.10 and "squared loss" of `003_…` Cor 1 are violated).
+    Optimization 1 notes Thm 6.10 and "squared loss" of the depth paper Cor 1 are violated).
     ∇_Z = 4r(r² − 1) + tilt;  ∇²_Z[dZ] = (12r² − 4) dZ.
     """
 

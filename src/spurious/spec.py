@@ -8,7 +8,7 @@ A :class:`ProblemSpec` names everything that fixes the function Φ(θ) a command
   (sum | mean | mean-all), Huber's δ, the double well's tilt;
 - ``data``: a generator (gaussian teacher, …) with samples, seed and noise, *or* a file
   (see :func:`spurious.load_data`) with its layout and target columns, *or* the arrays X, Y
-  themselves, *or* a population y = Rx + ε given by R, Σ and the noise variance (`000_…`);
+  themselves, *or* a population y = Rx + ε given by R, Σ and the noise variance (project report);
 - ``seed``: the seed of random starts and of the mixing of analytic points (it does not change Φ).
 
 Validation is pydantic's (v2): every bad field gives one :class:`~spurious.errors.InputError`
@@ -90,7 +90,7 @@ class ModelSpec(BaseModel):
     """The network: ``kind`` with ``widths`` (d₀, …, d_N), or ``towers`` (multi-tower).
 
     linear-resnet: all widths equal (d, …, d), depth = len(widths) − 1. exp-neuron: an MLP with
-    scalar output (d_N = 1) plus the exponential neuron with penalty ``lam``·a² (`002_…` Problem 4).
+    scalar output (d_N = 1) plus the exponential neuron with penalty ``lam``·a² (MIPT homework Problem 4).
     ``activation`` and ``bias`` apply to mlp and exp-neuron only. relu-population: widths (k, n, 1),
     n ReLU neurons fitting the orthonormal teacher I_k on x ~ N(0, I_k) in closed form (SS18; squared
     loss only; the data section is not used).
@@ -168,7 +168,7 @@ class LossSpec(BaseModel):
 
 class PopulationSpec(BaseModel):
     """A population y = R x + ε, E[x xᵀ] = Σ (identity when not given), ε ~ N(0, noise_var·I),
-    given by its second moments (`000_…`); only the squared loss is defined on it."""
+    given by its second moments (project report); only the squared loss is defined on it."""
 
     model_config = _STRICT
     R: Matrix

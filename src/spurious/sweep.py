@@ -106,7 +106,7 @@ def _sgd(landscape: Landscape, x0: np.ndarray, p: Mapping[str, Any]):
 
 
 def _pgd(landscape: Landscape, x0: np.ndarray, p: Mapping[str, Any]):
-    """Perturbed GD (`004_…` §6.2.3) with β, ρ estimated around x0 and ε = gtol·max(1, |Φ(x0)|)."""
+    """Perturbed GD (Optimization 1 notes §6.2.3) with β, ρ estimated around x0 and ε = gtol·max(1, |Φ(x0)|)."""
     seed = int(p.get("_seed", 0))
     radius = max(1.0, 0.5 * float(np.linalg.norm(x0)))
     beta = _beta(landscape, x0, seed)

@@ -1,7 +1,7 @@
 """Claims about architectures beyond the plain deep linear network, and constructions.
 
-A-RESNET-CRIT, A-RESNET-CONSTRUCT, A-RELU-RANK, A-EXP-NEURON (`002_…`), K-RELU-PATH,
-K-BACKPROP (`001_…`), D-REDUCTION, D-MULTITOWER (`003_…`), S-CONSTRUCT (`000_…`), and
+A-RESNET-CRIT, A-RESNET-CONSTRUCT, A-RELU-RANK, A-EXP-NEURON (MIPT homework), K-RELU-PATH,
+K-BACKPROP (Kawaguchi slides), D-REDUCTION, D-MULTITOWER (depth paper), S-CONSTRUCT (project report), and
 :func:`certified_spurious_minimum`: a spurious local minimum of a small smooth network,
 certified (gradient ≈ 0 after Newton polishing, Hessian positive definite, a better point
 exhibited), reported as evidence inside A-EXP-NEURON.
@@ -1071,7 +1071,7 @@ def check_backprop(ctx: CheckContext) -> Outcome:
 
 def _measure_reduction(ev: Evidence, margins: Margins, widths: tuple[int, ...], k: int, data: dict[str, Any],
                        seed: int, starts: int, tol: Tolerances) -> dict[str, Any]:
-    """`003_…` Thm 1 through its proof's maps, split at layer k: minima of the two-layer net
+    """Depth paper Thm 1 through its proof's maps, split at layer k: minima of the two-layer net
     (d₀, d_k, d_N) lifted into the deep net keep their loss (≤ tol.identity) and stay critical and
     global; deep minima reached map down, W_{k:1} and W_{N:k+1}, to points of the two-layer net with
     the same loss that are its global minima (Φ₂ − Φ₂* ≤ the classifier's gap tolerance). ``data``: the
@@ -1149,7 +1149,7 @@ def check_reduction(ctx: CheckContext) -> Outcome:
 
 def _measure_towers(ev: Evidence, margins: Margins, towers: list[tuple[int, ...]], reduction: tuple[int, ...],
                     data: dict[str, Any], seed: int, starts: int, tol: Tolerances, maps: bool = True) -> dict[str, Any]:
-    """`003_…` Cor 2: min over the towers = min of the two-layer reduction (≤ tol.identity); minima
+    """Depth paper Cor 2: min over the towers = min of the two-layer reduction (≤ tol.identity); minima
     reached are global (classified); each maps to a reduction point of equal loss. ``reduction``: the
     two-layer net's widths; ``data``: the spec's data section (the same data for both)."""
     land = _landscape({"kind": "multi-tower", "towers": towers}, data)
@@ -1221,7 +1221,7 @@ def _clipped_root_split(R: np.ndarray, depth: int) -> list[np.ndarray]:
 def _measure_construct(ev: Evidence, margins: Margins, name: str, target: np.ndarray, popu: Population,
                        build: Callable[[np.ndarray, int], list[np.ndarray]], depths: Sequence[int],
                        tol: Tolerances) -> list[dict[str, Any]]:
-    """`000_…` global minima: A_N⋯A₁ = R (relative error ≤ tol.construction) and f = C = d/2."""
+    """Project report, global minima: A_N⋯A₁ = R (relative error ≤ tol.construction) and f = C = d/2."""
     d = target.shape[0]
     C = d * 1.0 / 2
     rows = []

@@ -1,7 +1,7 @@
 """Claims about critical points and their kinds, decided by enumeration, finders and ``classify``.
 
-K-BALDI-HORNIK, K-KAWAGUCHI (`001_…`), L-DEPTH2-STRICT, L-NO-BAD-MIN (`004_…`),
-D-FULLRANK, D-QUADRATIC (`003_…`), S-CRIT-CLAIM (`000_…`, expected *refuted*).
+K-BALDI-HORNIK, K-KAWAGUCHI (Kawaguchi slides), L-DEPTH2-STRICT, L-NO-BAD-MIN (Optimization 1 notes),
+D-FULLRANK, D-QUADRATIC (depth paper), S-CRIT-CLAIM (project report, expected *refuted*).
 
 Every check is factored as *measure* (points → classified evidence, in :class:`Evidence`) and
 *decide* (:meth:`Evidence.status`), so a claim and its negative control share the measuring code.
@@ -220,7 +220,7 @@ def _fmt(x: float | None) -> str:
 
 def _measure_baldi_hornik(ev: Evidence, L: Landscape, points: list, name: str) -> list[tuple]:
     """Each enumerated Γ on ``L``: critical, loss = tr(YYᵀ)/2 − Σ_{i∈Γ} λ_i/2, label and index as
-    predicted (`001_…`, Baldi & Hornik 1989). Returns (loss, index, "label (Γ)", sorted
+    predicted (Kawaguchi slides, Baldi & Hornik 1989). Returns (loss, index, "label (Γ)", sorted
     eigenvalues or None) for each point."""
     pairs = []
     for pt in points:
@@ -501,7 +501,7 @@ def check_kawaguchi(ctx: CheckContext) -> Outcome:
 
 
 def _depth2_direction_curvature(L: Landscape, theta: np.ndarray) -> float | None:
-    """Curvature along the proof's direction (`004_…` Thm 6.11): Δ₁ = α v e_jᵀ, Δ₂ = e_i vᵀ with
+    """Curvature along the proof's direction (Optimization 1 notes Thm 6.11): Δ₁ = α v e_jᵀ, Δ₂ = e_i vᵀ with
     W₂v = 0 and c = ∇ℓ_{ij} ≠ 0; α = −(q₀ + |s|)/s, s = 2‖v‖²c, q₀ = ∇²Φ[(0, Δ₂), (0, Δ₂)].
 
     Evidence only (the verdict is decided by λ_min of the dense Hessian): None where W₂ has no
@@ -736,7 +736,7 @@ E_TOL = 1e-6
 
 
 def _report_landscape(R: np.ndarray, Sigma: np.ndarray) -> Landscape:
-    """The report's 3-layer d×d net A₃A₂A₁ on the population y = Rx + ε (`000_…`)."""
+    """The report's 3-layer d×d net A₃A₂A₁ on the population y = Rx + ε (project report)."""
     d = R.shape[0]
     return _deep_linear((d, d, d, d), {"population": {"R": R.tolist(), "Sigma": Sigma.tolist(), "noise_var": 1.0}})
 

@@ -1,7 +1,7 @@
 """Claims decided with the landscape alone: derivatives, non-convexity, the report's population loss.
 
-L-GRAD-HESS, L-NONCONVEX, L-NONCONVEX-0, L-DEEP-NONSTRICT (lecture notes `004_…`);
-S-POP-LOSS, S-GRADIENT (project report `000_…`).
+L-GRAD-HESS, L-NONCONVEX, L-NONCONVEX-0, L-DEEP-NONSTRICT (Optimization 1 notes);
+S-POP-LOSS, S-GRADIENT (project report).
 
 Every check is *measure* (instances → :class:`Evidence`) then *decide* (:meth:`Evidence.status`),
 and its negative control runs the same measuring code on an instance where the claim's
@@ -109,7 +109,7 @@ def jax_reference(L: Landscape, theta: np.ndarray, V: np.ndarray) -> dict[str, n
 
 
 def notes_hessian_form(model: DeepLinear, ell, theta: np.ndarray, delta: np.ndarray, cross_sign: float = 1.0) -> float:
-    """∇²Φ[Δ, Δ] written literally as in `004_…` §6.2.5:
+    """∇²Φ[Δ, Δ] written literally as in the Optimization 1 notes §6.2.5:
 
     ∇²ℓ(W_{1:N})[Σ_j W_{j+1:N}Δ_jW_{1:j−1}, same] + 2⟨∇ℓ(W_{1:N}), Σ_{j<j'} W_{j'+1:N}Δ_{j'}W_{j+1:j'−1}Δ_jW_{1:j−1}⟩.
 
@@ -131,7 +131,7 @@ def notes_hessian_form(model: DeepLinear, ell, theta: np.ndarray, delta: np.ndar
 
 
 def notes_gradient(model: DeepLinear, ell, theta: np.ndarray) -> np.ndarray:
-    """∇Φ = (W_{j+1:N}ᵀ ∇ℓ(W_{1:N}) W_{1:j−1}ᵀ)_j, literally as in `004_…` §6.2.5."""
+    """∇Φ = (W_{j+1:N}ᵀ ∇ℓ(W_{1:N}) W_{1:j−1}ᵀ)_j, literally as in the Optimization 1 notes §6.2.5."""
     N = model.depth
     G = ell.gradient(model.end_to_end(theta))
     return model.flatten([model.product(theta, j + 1, N).T @ G @ model.product(theta, 1, j - 1).T
@@ -752,7 +752,7 @@ def verify_origin(problem: dict, arrays: dict[str, np.ndarray]) -> Remeasure:
 
 
 def _report_instance(seed: int, d: int = 3) -> tuple:
-    """R, Σ (random SPD), the 3-layer d×d population landscape of `000_…`, and a random point."""
+    """R, Σ (random SPD), the 3-layer d×d population landscape of the project report, and a random point."""
     rng = np.random.default_rng(seed)
     R = rng.standard_normal((d, d))
     A = rng.standard_normal((d, d))
@@ -768,7 +768,7 @@ def _psd_root(S: np.ndarray) -> np.ndarray:
 
 
 def population_formula(W: np.ndarray, R: np.ndarray, Sigma: np.ndarray) -> float:
-    """The report's f(A) = ½‖EΣ^½‖²_F + d/2 with E = W − R (`000_…`, "derivation of f(A)")."""
+    """The report's f(A) = ½‖EΣ^½‖²_F + d/2 with E = W − R (project report, "derivation of f(A)")."""
     return 0.5 * float(np.sum(((W - R) @ _psd_root(Sigma)) ** 2)) + R.shape[0] / 2
 
 
@@ -893,14 +893,14 @@ def verify_population_loss(problem: dict, arrays: dict[str, np.ndarray]) -> Reme
 # S-GRADIENT
 
 
-REPORT_FACTOR = 2.0  # the report's ∂f/∂A₂ = 2·A₃ᵀEΣA₁ᵀ (`000_…`, "Taylor step")
+REPORT_FACTOR = 2.0  # the report's ∂f/∂A₂ = 2·A₃ᵀEΣA₁ᵀ (project report, "Taylor step")
 
 
 def report_gradient_a2(A1: np.ndarray, A3: np.ndarray, E: np.ndarray, Sigma: np.ndarray,
                        factor: float = REPORT_FACTOR) -> np.ndarray:
     """The report's formula ∂f/∂A₂ = c·A₃ᵀ E Σ A₁ᵀ with c = ``factor`` (d×d matrices).
 
-    `000_…` ("Taylor step") writes c = 2; from f = ½‖EΣ^½‖²_F + C the correct constant is c = 1.
+    project report ("Taylor step") writes c = 2; from f = ½‖EΣ^½‖²_F + C the correct constant is c = 1.
     """
     return factor * A3.T @ E @ Sigma @ A1.T
 

@@ -1,4 +1,4 @@
-"""Claims checks: optimisation guarantees of `004_…` §6.2 (L-SMOOTH, L-GD-RATE, L-ESCAPE, L-PGD).
+"""Claims checks: optimisation guarantees of the Optimization 1 notes §6.2 (L-SMOOTH, L-GD-RATE, L-ESCAPE, L-PGD).
 
 Each check runs the library's own optimisers (:mod:`spurious.optim`) on instances where the
 constants are known (quadratics, logistic regression, a cosine saddle) or estimated on a stated

@@ -4,7 +4,7 @@ Writes ``final.npy`` (the last point: reopen it with ``spurious classify --probl
 OUT/problem.toml --point OUT/final.npy``), ``trajectory.parquet`` (the run log: iteration, loss, grad_norm, step_size),
 ``trajectory.png`` (loss − f* and ‖∇f‖ against the step, with ε and the Thm 6.7 step bound
 2(f(w₀) − f*)/(ηε²)), ``summary.json`` and ``problem.toml``. ``--lr 1/beta`` (the default) takes
-the step η = 1/β of Thm 6.7 (`004_…` §6.2), β = max ‖∇²f‖₂ estimated on a ball around w₀ and printed.
+the step η = 1/β of Thm 6.7 (Optimization 1 notes §6.2), β = max ‖∇²f‖₂ estimated on a ball around w₀ and printed.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
 - "strict saddle": λ_min(∇²Φ) < 0 beyond its error bound; certificate: the eigenvector v,
   its curvature vᵀ∇²Φv and the decrease of Φ along θ + t v;
 - "non-strict saddle": ∇²Φ ⪰ 0 but a direction Δ with Φ(θ + tΔ) − Φ(θ) ≈ c t^k, c < 0,
-  k ≥ 3 was found (e.g. k = N at the origin of a depth-N linear net, `004_…` Prop 6.12);
+  k ≥ 3 was found (e.g. k = N at the origin of a depth-N linear net, Optimization 1 notes Prop 6.12);
   certificate: Δ, the fitted order k and coefficient c, and the sampled decreases;
 - "global minimum": ∇²Φ ⪰ 0 and Φ(θ) equals the known optimum (``landscape.optimum``);
 - "spurious local minimum": ∇²Φ ⪰ 0, Φ(θ) above the optimum, no descent curve, and ∇²Φ

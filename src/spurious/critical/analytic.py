@@ -1,6 +1,6 @@
 """Critical points of linear networks under the squared loss, known in closed form.
 
-Two layers (Baldi & Hornik 1989, `001_…`): with C = X Xᵀ, W* = Y Xᵀ C⁺ and
+Two layers (Baldi & Hornik 1989, Kawaguchi slides): with C = X Xᵀ, W* = Y Xᵀ C⁺ and
 Σ = Y Xᵀ C⁺ X Yᵀ = W* C W*ᵀ = U diag(λ) Uᵀ, every critical point of ½‖W₂W₁X − Y‖² is,
 for an index set Γ of eigenvectors (|Γ| ≤ p) and an invertible C_Γ,
 
@@ -9,7 +9,7 @@ for an index set Γ of eigenvectors (|Γ| ≤ p) and an invertible C_Γ,
 with loss ½ Σ_{i∉Γ} λ_i + f₀ (= ½(tr YYᵀ − Σ_{i∈Γ}λ_i) when f₀ is the floor of the data).
 The global minimum is Γ = the top p eigenvectors; every other Γ is a (strict) saddle.
 
-Deep networks (Kawaguchi 2016, `001_…`): the same end-to-end matrices P_S W*, |S| ≤ p,
+Deep networks (Kawaguchi 2016, Kawaguchi slides): the same end-to-end matrices P_S W*, |S| ≤ p,
 factorised through any widths: W₁ = [U_Sᵀ W*; 0], W_j = diag(I_r, 0) (hidden), W_N = [U_S 0],
 then mixed by invertible C_j on each hidden layer (W_j ↦ C_j W_j C_{j−1}⁻¹): gradient zero
 because U_Sᵀ(P_S − I) = 0 and (P_S − I) Σ U_S = 0. For S = ∅ at depth ≥ 3 any point with two
@@ -165,7 +165,7 @@ def _predicted_label(widths, eig, subset, loss, optimum, p) -> Label:
         return Label.GLOBAL_MINIMUM
     N = len(widths) - 1
     if N <= 2:
-        return Label.STRICT_SADDLE  # Baldi–Hornik / `004_…` Thm 6.11
+        return Label.STRICT_SADDLE  # Baldi–Hornik / Optimization 1 notes Thm 6.11
     r = len(subset)
     if r == p:
         return Label.STRICT_SADDLE  # Kawaguchi (iv): rank(W_N⋯W_2) = p ⇒ negative eigenvalue

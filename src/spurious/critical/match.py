@@ -1,7 +1,7 @@
 """The analytic class of one point, found lazily (no enumeration of the ~C(d, p) classes).
 
 For a deep linear network under the squared loss every critical point has end-to-end matrix
-P_S W* for an index set S of eigenvectors of Σ = W* C W*ᵀ = U diag(λ) Uᵀ (`001_…`, Baldi–Hornik;
+P_S W* for an index set S of eigenvectors of Σ = W* C W*ᵀ = U diag(λ) Uᵀ (Kawaguchi slides, Baldi–Hornik;
 Kawaguchi). Row i of Uᵀ W is then row i of Uᵀ W* when i ∈ S and 0 otherwise, so S is read off
 the point: S = {i : λ_i > 0, ‖(Uᵀ W)_i‖ > ½ ‖(Uᵀ W*)_i‖}. The class is accepted only when its
 predicted loss equals the point's loss within ``tolerances.loss_numerical``·(1 + |Φ|) (the point is found numerically).

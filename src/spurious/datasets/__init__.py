@@ -2,7 +2,7 @@
 
 ``load_iris()`` reads the 150-row Iris table (Fisher 1936; the corrected version used by R
 and scikit-learn, rows 35 and 38 as in Fisher's paper). ``iris_binary()`` gives the
-versicolor (+1) vs virginica (−1) task of K-BACKPROP (`001_…`, SGD slides) as a
+versicolor (+1) vs virginica (−1) task of K-BACKPROP (Kawaguchi slides, "Stochastic Gradient Descent") as a
 :class:`~spurious.data.Dataset` with samples as columns.
 """
 

@@ -7,7 +7,7 @@ allowed: a ``(k, P)`` array is ``k`` points.
 
 A *chain model* maps its blocks to factors F₁,…,F_N (F_j ∈ ℝ^{d_j×d_{j−1}}) whose
 product F_N⋯F₁ is the end-to-end matrix, with dF_j = dW_j. Its objective
-Φ(θ) = ℓ(F_N⋯F₁) has, following `004_…` §6.2.5 (with F in place of W):
+Φ(θ) = ℓ(F_N⋯F₁) has, following Optimization 1 notes §6.2.5 (with F in place of W):
 
     ∇_{W_j}Φ = F_{j+1:N}ᵀ ∇ℓ(F_{1:N}) F_{1:j−1}ᵀ,
 
@@ -131,7 +131,7 @@ def suffix_products(F: Sequence[np.ndarray]) -> list[np.ndarray | None]:
 
 
 def chain_pullback(F: Sequence[np.ndarray], G: np.ndarray) -> Blocks:
-    """Blocks of ∇Φ: S_{j+1}ᵀ G P_{j−1}ᵀ for j = 1…N (`004_…` §6.2.5, gradient)."""
+    """Blocks of ∇Φ: S_{j+1}ᵀ G P_{j−1}ᵀ for j = 1…N (Optimization 1 notes §6.2.5, gradient)."""
     P = prefix_products(F)
     S = suffix_products(F)
     grads = []

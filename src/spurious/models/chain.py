@@ -1,4 +1,4 @@
-"""The objective of a chain model: Φ(θ) = ℓ(F_N(θ)⋯F_1(θ)), derivatives per `004_…` §6.2.5.
+"""The objective of a chain model: Φ(θ) = ℓ(F_N(θ)⋯F_1(θ)), derivatives per Optimization 1 notes §6.2.5.
 
 A *chain model* (deep linear net, linear ResNet) maps its blocks to factors F_j whose product
 is the end-to-end matrix. :class:`ChainModel` gives such a model its ``bind(loss, data)``;
@@ -38,7 +38,7 @@ class ChainModel(ParameterLayout):
 
 
 class ChainObjective:
-    """Φ(θ) = ℓ(F_N(θ)⋯F_1(θ)) for a chain model; derivatives per `004_…` §6.2.5."""
+    """Φ(θ) = ℓ(F_N(θ)⋯F_1(θ)) for a chain model; derivatives per Optimization 1 notes §6.2.5."""
 
     def __init__(self, model: ChainModel, ell: EndToEndLoss):
         self.layout = model
@@ -87,7 +87,7 @@ class ChainObjective:
         Δ₁ = x₁bᵀ, Δ_j = x_j y_{j−1}ᵀ, Δ_N = ± a y_{N−1}ᵀ with x_j ∈ ker F_{j+1}, y_j ∈ ker F_jᵀ.
         Then every term of (F_N + tΔ_N)⋯(F₁ + tΔ₁) − F_N⋯F₁ below order N vanishes and the
         order-N term is (Π_j y_jᵀx_j) a bᵀ; with (a, b) the top singular pair of −∇ℓ and the sign
-        chosen, Φ drops like −t^N σ₁(∇ℓ) Π|y_jᵀx_j| (the origin of a depth-N net, `004_…` Prop 6.12,
+        chosen, Φ drops like −t^N σ₁(∇ℓ) Π|y_jᵀx_j| (the origin of a depth-N net, Optimization 1 notes Prop 6.12,
         and rank-deficient critical points whose unused hidden units line up).
         """
         F = [np.asarray(W) for W in self.model.factors(theta)]

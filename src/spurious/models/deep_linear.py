@@ -1,4 +1,4 @@
-"""Deep linear networks x ↦ W_N⋯W_1 x (`004_…` §6.2.4)."""
+"""Deep linear networks x ↦ W_N⋯W_1 x (Optimization 1 notes §6.2.4)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class DeepLinear(LayeredNetwork, ChainModel):
 
     Points are flat vectors of length ``n_params`` or lists of N matrices. The
     end-to-end matrix is W_{1:N} = W_N⋯W_1; ``product(θ, j, j')`` is W_{j:j'} =
-    W_{j'}⋯W_j, the identity when j > j' (the convention of `004_…` §6.2.4).
+    W_{j'}⋯W_j, the identity when j > j' (the convention of the Optimization 1 notes §6.2.4).
     """
 
     kind = "deep-linear"
@@ -103,7 +103,7 @@ class DeepLinear(LayeredNetwork, ChainModel):
 
 @dataclass(frozen=True)
 class LinearNetwork:
-    """A deep linear network under the squared loss: what the closed forms of `004_…` §6.2.4
+    """A deep linear network under the squared loss: what the closed forms of the Optimization 1 notes §6.2.4
     (Baldi–Hornik critical points, the balanced global minimum) are stated for.
 
     model : the network (widths d₀, …, d_N).  loss : ℓ(W) = ½‖WX − Y‖² from sufficient

@@ -1,4 +1,4 @@
-"""The exponential neuron of Kawaguchi & Kaelbling (2019) (`002_…` Problem 4).
+"""The exponential neuron of Kawaguchi & Kaelbling (2019) (MIPT homework Problem 4).
 
 Around a scalar-output model f(x; θ) with output derivatives (an :class:`~spurious.models.MLP`:
 ``forward``, ``backward``, ``second_order``), the augmented loss

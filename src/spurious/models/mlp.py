@@ -7,7 +7,7 @@
 with W_ℓ ∈ ℝ^{d_ℓ×d_{ℓ−1}} and b_ℓ ∈ ℝ^{d_ℓ×1}. The loss is Φ(θ) = L(Z; Y) for a
 :class:`~spurious.losses.Loss` (its ``output_*`` functions).
 
-Gradient: the backpropagation recursion of `001_…` (slides "Backpropagation"), in matrix form
+Gradient: the backpropagation recursion of the Kawaguchi slides ("Backpropagation"), in matrix form
 
     δ_N = ∂L/∂Z,   ∂Φ/∂W_ℓ = δ_ℓ a_{ℓ−1}ᵀ,   ∂Φ/∂b_ℓ = δ_ℓ 1,   δ_{ℓ−1} = (W_ℓᵀ δ_ℓ) ⊙ σ'(s_{ℓ−1}).
 
@@ -144,7 +144,7 @@ class MLP(LayeredNetwork):
     def permute_hidden(self, theta: Array, layer: int, perm: Sequence[int]) -> Array:
         """The point with hidden layer ``layer`` (1…N−1) permuted: (P W_ℓ, P b_ℓ, W_{ℓ+1} Pᵀ).
 
-        The network computes the same function there (`004_…` Prop 6.1's symmetry).
+        The network computes the same function there (Optimization 1 notes Prop 6.1's symmetry).
         """
         if not 1 <= int(layer) <= self.depth - 1:
             raise InputError("layer", f"expected a hidden layer 1..{self.depth - 1}, got {layer}")

@@ -1,4 +1,4 @@
-"""The ReLU path decomposition and the Bernoulli-activation model (`001_…`, Kawaguchi 2016 §3).
+"""The ReLU path decomposition and the Bernoulli-activation model (Kawaguchi slides, Kawaguchi 2016 §3).
 
 A bias-free ReLU network Ŷ = q W_{H+1} σ(W_H ⋯ σ(W₁ X)) (linear output) has the path form
 

@@ -1,4 +1,4 @@
-"""Linear residual networks x ↦ (I + W_H)⋯(I + W₁) x (Hardt & Ma 2016; `002_…` Problems 1–2).
+"""Linear residual networks x ↦ (I + W_H)⋯(I + W₁) x (Hardt & Ma 2016; MIPT homework Problems 1–2).
 
 A chain model: its factors are F_k = I + W_k with dF_k = dW_k, so the closed-form gradient
 and Hessian-vector product of ``models/base.py`` apply unchanged.
@@ -13,7 +13,7 @@ with s = 1/m for a mean loss (1 otherwise). Proof: ∇_{W_k}Φ = S_{k+1}ᵀ (E C
 E = F_{1:H} − W*; each of S, P is a product of at most H − 1 factors with σ_min ≥ 1 − τ,
 so ‖∇_{W_k}Φ‖_F ≥ (1 − τ)^{H−1} ‖E C‖_F ≥ (1 − τ)^{H−1} λ_min(C)^½ ‖E C^½‖_F, and
 ‖E C^½‖²_F = 2(Φ − f*)/s. Summing over the H layers gives c. (Hardt & Ma, Lemma 2.3,
-here without the y = Rx + ξ assumption: any data, as in `002_…` Problem 1.)
+here without the y = Rx + ξ assumption: any data, as in the MIPT homework Problem 1.)
 """
 
 from __future__ import annotations

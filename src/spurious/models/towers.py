@@ -1,8 +1,8 @@
-"""Multi-tower linear networks: x ↦ Σ_i W^{(i)}_{N_i}⋯W^{(i)}_1 x (`003_…`, Cor 2).
+"""Multi-tower linear networks: x ↦ Σ_i W^{(i)}_{N_i}⋯W^{(i)}_1 x (depth paper, Cor 2).
 
 Each tower i is a deep linear network with its own widths (d₀, …, d_N) sharing d₀ and d_N.
 The end-to-end matrix is the sum of the tower products, so with G = ∇ℓ(W) the gradient of
-Φ is each tower's chain pull-back of the *same* G (`004_…` §6.2.5 per tower), and the HVP is
+Φ is each tower's chain pull-back of the *same* G (Optimization 1 notes §6.2.5 per tower), and the HVP is
 each tower's chain HVP with the *total* tangent dW = Σ_i dW^{(i)} fed to ∇²ℓ.
 
 The largest rank is min(Σ_i p_i, d₀, d_N), p_i the narrowest width of tower i; the two-layer
@@ -34,7 +34,7 @@ def chain_tangent(F: Sequence[np.ndarray], D: Sequence[np.ndarray]) -> np.ndarra
 
 
 def narrowest_layer(widths: Sequence[int]) -> int:
-    """k ∈ {1, …, N−1} with d_k minimal (the first such), or 1 for N = 1 (`003_…` Thm 1)."""
+    """k ∈ {1, …, N−1} with d_k minimal (the first such), or 1 for N = 1 (depth paper Thm 1)."""
     hidden = list(widths[1:-1])
     return 1 + int(np.argmin(hidden)) if hidden else 1
 
@@ -69,7 +69,7 @@ class MultiTower(ParameterLayout):
 
     @property
     def bottleneck(self) -> int:
-        """Σ_i p_i (p_i the narrowest width of tower i, `003_…` Cor 2)."""
+        """Σ_i p_i (p_i the narrowest width of tower i, depth paper Cor 2)."""
         return int(sum(t.p for t in self.towers))
 
     @property

@@ -1,4 +1,4 @@
-"""Optimisers with their guarantees (`004_…` §6.2, `001_…` SGD).
+"""Optimisers with their guarantees (Optimization 1 notes §6.2, Kawaguchi slides SGD).
 
 Every algorithm is ``run(landscape, x0, ...) -> Result`` (see :mod:`spurious.result`):
 

@@ -1,4 +1,4 @@
-"""Gradient descent w_{t+1} = w_t − η ∇f(w_t) (`004_…` §6.2.1, Thm 6.7).
+"""Gradient descent w_{t+1} = w_t − η ∇f(w_t) (Optimization 1 notes §6.2.1, Thm 6.7).
 
 The step η is fixed (``lr``), or η = 1/β with β given or estimated on a ball around w₀
 (:func:`~spurious.optim.smoothness.estimate_beta`). The run stops at the first iterate with

@@ -1,4 +1,4 @@
-"""Perturbed gradient descent, exactly as in `004_…` §6.2.3 (Jin et al. 2017).
+"""Perturbed gradient descent, exactly as in the Optimization 1 notes §6.2.3 (Jin et al. 2017).
 
 PGD(w₀, β, ρ, ε, c, δ, Δf):
   1. χ ← 3 max{log(dβΔf/(cε²δ)), 4},  η ← c/β,  r ← (√c/χ²)(ε/β)
@@ -63,7 +63,7 @@ def run(landscape: Landscape, x0: object, *, beta: float, rho: float, eps: float
         critical_points: Sequence[object] | None = None,
         progress: Callable[[int], None] | None = None, record_every: int = 0,
         stop_at_eps: bool = False) -> Result:
-    """Run PGD(x0, β, ρ, ε, c, δ, Δf) of `004_…` §6.2.3 (see the module docstring).
+    """Run PGD(x0, β, ρ, ε, c, δ, Δf) of the Optimization 1 notes §6.2.3 (see the module docstring).
 
     ``info`` holds the constants (``params``), the perturbation steps, the step at which the
     return rule fired, and (``certify``) the second-order certificate of the returned point.

@@ -1,4 +1,4 @@
-"""Stochastic gradient descent, as in the slides (`001_…`, "Stochastic Gradient Descent").
+"""Stochastic gradient descent, as in the slides (Kawaguchi slides, "Stochastic Gradient Descent").
 
 Per step: select l uniformly at random in {1, …, n} and set w := w − α ∇E_l(w), with
 E_l the loss of sample l alone. Mini-batch SGD (``batch_size`` = b > 1) draws b distinct

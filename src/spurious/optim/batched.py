@@ -4,7 +4,7 @@ Parameters are stacked as Θ ∈ ℝ^{k×P} (one row per run); every layer is a 
 view of Θ, so one step is a handful of batched matmuls (``np.matmul`` with a batch axis):
 prefix products P_j = W_j⋯W_1, suffix products S_j = W_N⋯W_j, the end-to-end gradient
 G = ∇ℓ(W) = s(W XXᵀ − YXᵀ) (s = 1, or 1/m for a mean loss) from the sufficient statistics,
-and the chain rule ∇_{W_j}Φ = S_{j+1}ᵀ G P_{j−1}ᵀ (`004_…` §6.2.5). The cost per step is
+and the chain rule ∇_{W_j}Φ = S_{j+1}ᵀ G P_{j−1}ᵀ (Optimization 1 notes §6.2.5). The cost per step is
 independent of the number of samples m and the Python overhead is paid once for all k runs.
 
 A run whose values become non-finite is restored to its last finite checkpoint and frozen

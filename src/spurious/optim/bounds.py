@@ -1,4 +1,4 @@
-"""The step counts the theory promises (`004_…` §6.2), as plain functions.
+"""The step counts the theory promises (Optimization 1 notes §6.2), as plain functions.
 
 - :func:`gd_step_bound` — Thm 6.7: GD with η ≤ 1/β reaches an ε-stationary point within
   2(f(w₀) − f*)/(η ε²) steps.
@@ -24,7 +24,7 @@ __all__ = ["gd_step_bound", "escape_step_bound", "PGDParameters", "pgd_parameter
 
 
 def gd_step_bound(f0: float, f_star: float, lr: float, eps: float) -> float:
-    """Thm 6.7 (`004_…`): 2(f(w₀) − f*)/(η ε²), the number of steps within which GD with
+    """Thm 6.7 (Optimization 1 notes): 2(f(w₀) − f*)/(η ε²), the number of steps within which GD with
     η ≤ 1/β meets a point with ‖∇f‖ ≤ ε."""
     lr = check_lr(lr)
     eps = check_positive(eps, "eps")
@@ -42,7 +42,7 @@ def sufficient_decrease(lr: float, grad_norm: float) -> float:
 
 
 def escape_step_bound(eigenvalues: np.ndarray, theta0: np.ndarray, lr: float, eps: float) -> int:
-    """§6.2.2 (`004_…`): steps after which GD on f̃(w) = f(w_s) + ½θᵀΛθ has ε-escaped.
+    """§6.2.2 (Optimization 1 notes): steps after which GD on f̃(w) = f(w_s) + ½θᵀΛθ has ε-escaped.
 
     eigenvalues : λ (d,) of the Hessian at the saddle, at least one < 0; α = −min λ.
     theta0 : θ⁽⁰⁾ = Uᵀ(w₀ − w_s) in the eigenbasis (d,); θ₁ is its entry on argmin λ.
@@ -69,7 +69,7 @@ def escape_step_bound(eigenvalues: np.ndarray, theta0: np.ndarray, lr: float, ep
 
 @dataclass(frozen=True)
 class PGDParameters:
-    """The constants of perturbed GD, `004_…` §6.2.3 steps 1–2 (after Jin et al. 2017).
+    """The constants of perturbed GD, Optimization 1 notes §6.2.3 steps 1–2 (after Jin et al. 2017).
 
     chi = 3 max{log(dβΔf/(cε²δ)), 4};  lr = c/β;  radius = (√c/χ²)(ε/β);
     g_thresh = (√c/χ²) ε;  f_thresh = (c/χ³) √(ε³/ρ);  t_thresh = (χ/c²) β/√(ρε).
@@ -105,7 +105,7 @@ class PGDParameters:
 
 def pgd_parameters(d: int, beta: float, rho: float, eps: float, c: float, delta: float,
                    delta_f: float) -> PGDParameters:
-    """χ, η, r, g_thresh, f_thresh, t_thresh from (d, β, ρ, ε, c, δ, Δf) (`004_…` §6.2.3)."""
+    """χ, η, r, g_thresh, f_thresh, t_thresh from (d, β, ρ, ε, c, δ, Δf) (Optimization 1 notes §6.2.3)."""
     if isinstance(d, bool) or int(d) != d or d < 1:
         raise InputError("d", f"expected an integer >= 1, got {d!r}")
     beta = check_positive(beta, "beta")
@@ -127,7 +127,7 @@ def pgd_parameters(d: int, beta: float, rho: float, eps: float, c: float, delta:
 
 def pgd_step_bound(d: int, beta: float, f0: float, f_star: float, eps: float, delta: float,
                    delta_f: float) -> float:
-    """Thm 6.9 (`004_…`): β(f(w₀) − f*)/ε² · log⁴(dβΔf/(ε²δ)), absolute constant taken as 1."""
+    """Thm 6.9 (Optimization 1 notes): β(f(w₀) − f*)/ε² · log⁴(dβΔf/(ε²δ)), absolute constant taken as 1."""
     beta = check_positive(beta, "beta")
     eps = check_positive(eps, "eps")
     delta = check_probability(delta, "delta")

@@ -1,4 +1,4 @@
-"""GD on the quadratic model of a strict saddle (`004_…` §6.2.2), measured.
+"""GD on the quadratic model of a strict saddle (Optimization 1 notes §6.2.2), measured.
 
 In the eigenbasis of H = UΛUᵀ, GD on f̃(w) = f(w_s) + ½(w − w_s)ᵀH(w − w_s) is
 θᵢ⁽ᵗ⁺¹⁾ = (1 − ηλᵢ)θᵢ⁽ᵗ⁾. GD has ε-escaped at step t when

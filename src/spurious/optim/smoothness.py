@@ -3,7 +3,7 @@
 Deep linear networks have no global β or ρ (the loss is a polynomial of degree 2N), so the
 constants are estimated on a stated region, the ball B(center, radius):
 
-- β ≈ max over sampled w ∈ B of ‖∇²f(w)‖₂ = max|λ(∇²f(w))| (`004_…` Lemma 6.4: β-smooth
+- β ≈ max over sampled w ∈ B of ‖∇²f(w)‖₂ = max|λ(∇²f(w))| (Optimization 1 notes Lemma 6.4: β-smooth
   ⇔ |∇²f[v,v]| ≤ β‖v‖² for C² functions), by dense eigvalsh for small P, Lanczos otherwise;
 - ρ ≈ max over sampled pairs (a, b) ⊂ B of ‖∇²f(a) − ∇²f(b)‖₂ / ‖a − b‖ (Definition 6.8).
 

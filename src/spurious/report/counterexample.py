@@ -11,7 +11,7 @@ saved point θ:
   the dense Hessian ∇²Φ(θ), with the global minimum value Φ* as a reference line.
 
 The landscapes are those of the source documents: arrays ``A1 … AN`` with ``R`` and ``Sigma`` are the
-project report's (`000_…`, "derivation of f(A)") population loss f(A) = ½‖(A_N⋯A_1 − R)Σ^½‖²_F + d/2
+project report's (project report, "derivation of f(A)") population loss f(A) = ½‖(A_N⋯A_1 − R)Σ^½‖²_F + d/2
 of a d×d deep linear network; arrays with ``theta`` are the critical-point claims' landscapes, rebuilt
 as the claim's verifier rebuilds them.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 import numpy as np  # noqa: F401  (loaded so that threadpoolctl sees its BLAS)
@@ -22,12 +23,21 @@ def _version(package: str) -> str:
 
 
 def _blas() -> str:
+    """Every BLAS loaded in this process, by the package that ships it (NumPy and SciPy may each bring one).
+
+    Sorted by package, so the line does not depend on which module happened to load its BLAS first.
+    """
     libs = [i for i in threadpool_info() if i.get("user_api") == "blas"]
     if not libs:
         return "unknown"
-    first = libs[0]
-    name = " ".join(str(p) for p in (first.get("internal_api", "?"), first.get("version")) if p)
-    return f"{name} ({first.get('num_threads', '?')} threads)"
+    return "; ".join(sorted(_describe_blas(lib) for lib in libs))
+
+
+def _describe_blas(lib: dict[str, Any]) -> str:
+    """'numpy: openblas 0.3.31 (2 threads)' from one threadpoolctl record."""
+    owner = Path(str(lib.get("filepath", ""))).parent.name.removesuffix(".libs") or "?"
+    name = " ".join(str(p) for p in (lib.get("internal_api", "?"), lib.get("version")) if p)
+    return f"{owner}: {name} ({lib.get('num_threads', '?')} threads)"
 
 
 def environment() -> dict[str, Any]:

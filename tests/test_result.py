@@ -55,7 +55,8 @@ def test_result_status_is_the_enum_and_checked():
 
 
 def test_enum_values_are_the_strings_files_hold():
-    assert [s.value for s in RunStatus] == ["converged", "max-iterations", "diverged", "stalled", "gradient-flat"]
+    assert [s.value for s in RunStatus] == ["converged", "max-iterations", "diverged", "stalled", "gradient-flat",
+                                         "escaping"]
     assert [s.value for s in Label] == ["global minimum", "spurious local minimum", "local minimum", "strict saddle",
                                         "non-strict saddle", "not critical", "inconclusive"]
     assert [s.value for s in VerdictStatus] == ["holds", "refuted", "inconclusive", "not implemented", "error"]

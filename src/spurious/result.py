@@ -156,7 +156,7 @@ class Result:
     grad_norm_sq : ‖∇Φ(point)‖².
     iterations : steps taken.
     status : a :class:`~spurious.vocabulary.RunStatus` (converged, max-iterations, diverged,
-        stalled, gradient-flat); compares equal to its string.
+        stalled, gradient-flat, escaping); compares equal to its string.
     method : the method's name and its key settings in one line (e.g. ``gd(lr=0.01)``).
     message : which stopping rule fired, in words (e.g. "‖∇Φ‖ ≤ gtol = 1e-08 at iteration 12").
     evaluations : :class:`Evaluations` — oracle calls (value, gradient, HVP, mini-batch gradient).

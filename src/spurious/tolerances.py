@@ -23,6 +23,33 @@ DENSE_EXTREME_LIMIT = 400
 and Lanczos (ARPACK, relative tolerance ≤ 1e-8) is cheaper than P HVPs + eigh already at a few
 hundred parameters (β on a 22-22-22 net, P = 968, 8 samples: 0.03 s by Lanczos, 1.1 s dense)."""
 
+ESCAPE_WINDOW_FRACTION = 0.5
+"""A finder run's escape-to-infinity test looks at its last half (:func:`spurious.critical.finders`):
+iterations T/2 … T of a run of T iterations, and at least ``ESCAPE_MIN_WINDOW`` of them."""
+
+ESCAPE_MIN_WINDOW = 20
+"""Fewest iterations in the escape test's window (shorter runs are never called escaping)."""
+
+ESCAPE_PIECES = 4
+"""The window is cut into this many equal pieces; ‖θ‖ must grow and ‖∇Φ‖ shrink across every
+one of them (steady growth, not one jump)."""
+
+ESCAPE_GROWTH = 1.05
+"""‖θ‖ must grow by at least this factor over the window. A run converging to a finite critical
+point moves less and less (‖θ_T‖/‖θ_{T/2}‖ → 1); one running off to infinity keeps growing
+(on mlp 4,8,2 with tanh, Newton-MR: ×1.33 over iterations 250 → 500, ‖θ‖ 3 → 33; a logistic
+loss on separable data under damped Newton grows like log t: ×1.09 over iterations 100 → 200)."""
+
+ESCAPE_STEADINESS = 0.5
+"""The outward drift must be steady: ‖θ‖'s increment over the window's last piece is at least this
+fraction of its increment over the first. Linear growth gives ≈ 1, logarithmic growth (GD on a
+separable logistic loss) ≈ 0.6; a run converging linearly at rate r per iteration gives r^(3W/4),
+so one whose gradient also halves over the window (r^W ≤ ½) passes only when r^W ∈ [0.40, 0.5]."""
+
+ESCAPE_GRADIENT_DECAY = 0.5
+"""‖∇Φ‖ must fall at least by this factor over the window (the gradient decays on the way to
+infinity: saturated tanh units, a logistic loss on separable data)."""
+
 
 @dataclass(frozen=True)
 class Tolerances:

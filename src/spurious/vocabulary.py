@@ -27,6 +27,9 @@ class RunStatus(StrEnum):
     stalled : a finder's line search found no decrease (or a numerical failure inside).
     gradient-flat : a finder stalled at a point where ∇Φ lies in ker ∇²Φ (Frye et al. 2021):
         a stall, not a critical point.
+    escaping : a finder's iterates ran off towards infinity: over the run's last window ‖θ‖ grew
+        steadily while ‖∇Φ‖ shrank (a critical point *at infinity*, e.g. saturated units, or an
+        infimum not attained); the message gives the growth of ‖θ‖. Not a critical point.
     """
 
     CONVERGED = "converged"
@@ -34,6 +37,7 @@ class RunStatus(StrEnum):
     DIVERGED = "diverged"
     STALLED = "stalled"
     GRADIENT_FLAT = "gradient-flat"
+    ESCAPING = "escaping"
 
 
 class Label(StrEnum):

@@ -121,6 +121,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("find", [*W, "--starts", "0"], "--starts"),
     ("find", [*W, "--iterations", "0"], "--iterations"),
     ("find", [*W, "--finder", "bfgs"], "--finder"),
+    ("find", [*W, "--starts-from", "gd"], "--starts-from"),
+    ("find", [*W, "--point", "IN/short.npy", "--starts-from", "trajectory"], "--starts-from"),
     ("find", [*W, "--scale", "-1"], "--scale"),
     ("find", ["--widths", "3,x"], "--widths"),
     ("find", [*W, "--data", "IN/nan.csv"], "data"),

@@ -21,10 +21,12 @@ import numpy as np
 from ..critical import FINDERS, classify, count_index_sets, critical_point_for, named_point, sigma_eigensystem
 from ..critical.analytic import linear_network
 from ..critical.match import analytic_class
+from ..critical.starts import STARTS_FROM, TRAJECTORY_INIT_SCALE, trajectory_start
 from ..errors import InputError
 from ..landscape import Landscape
 from ..spec import ProblemSpec, build_landscape, start_point, write_problem
 from ..tolerances import DENSE_HESSIAN_LIMIT
+from ..vocabulary import RunStatus
 from .model_file import (
     landscape_from,
     load_point,
@@ -145,38 +147,52 @@ def classify_command(point_path: Path | None, analytic: str | None, as_json: boo
               help="Most iterations per start (the finders' own default). Newton-type finders often converge in "
                    "tens, but a start that ends near a degenerate saddle can need a few hundred.")
 @click.option("--scale", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Std of the random starts (default 1/√fan-in).")
+              help="Std of the random starts (default 1/√fan-in; with --starts-from trajectory, of the "
+                   f"trajectories' initial points, default {TRAJECTORY_INIT_SCALE:g}).")
+@click.option("--starts-from", "starts_from", type=click.Choice(STARTS_FROM), default=None,
+              help="random: seeded random points. trajectory: start k is a point of a gradient-descent run "
+                   "from a small random init, at fraction (k+½)/starts of its loss decrease (Frye et al. 2021). "
+                   "[default: trajectory for mlp and exp-neuron, whose random starts mostly escape to infinity; "
+                   "random otherwise]")
 @out_option("spurious-find")
 @json_option
 def find_command(finder: str, starts: int, iterations: int, scale: float | None, out: Path, as_json: bool,
-                 model_file: str | None = None, point_path: Path | None = None, **flags) -> None:
-    """Run a critical-point finder from random starts; one line per start (loss, index, label, analytic class).
+                 model_file: str | None = None, point_path: Path | None = None, starts_from: str | None = None,
+                 **flags) -> None:
+    """Run a critical-point finder from several starts; one line per start (loss, index, label, analytic class).
 
-    Writes OUT/problem.toml, OUT/final.npy (the lowest converged point), OUT/points.npy (every
-    converged point, one per row) and OUT/found.json.
+    A run ends converged (then classified), escaping (its iterates run off to a critical point at
+    infinity), gradient-flat, stalled, max-iterations or diverged. Writes OUT/problem.toml,
+    OUT/final.npy (the lowest converged point), OUT/points.npy (every converged point, one per row)
+    and OUT/found.json.
     """
     spec, seed = problem_or_model_file(flags, model_file)
     L = landscape_from(spec, model_file)
     eig = sigma_eigensystem(L) if model_file is None and analytic_available(spec) else None
     if point_path is not None:
+        if starts_from == "trajectory":
+            raise InputError("--starts-from", "trajectory starts begin at random points; leave it out with --point")
         base = load_point(L, point_path)
     else:
         base = None if model_file is None else own_point(L)
+    starts_from = starts_from or default_starts_from(spec, base)
     run = FINDERS[finder]
     columns = ("start", "status", "loss", "index", "label", "analytic class", "seconds")
     if not as_json:
-        click.echo(f"problem: {spec.describe() if spec else model_file}; {L!r}; finder {finder}, {starts} starts × "
-                   f"≤ {iterations} iterations")
+        origin = "near the given point" if base is not None else f"{starts_from} starts"
+        click.echo(f"problem: {spec.describe() if spec else model_file}; {L!r}; finder {finder}, {starts} "
+                   f"{origin} × ≤ {iterations} iterations")
         click.echo(_line(columns))
     rows, points = [], []
     started = time.perf_counter()
     with progress("find", starts) as advance:
         for k in range(starts):
             t0 = time.perf_counter()
-            x0 = start_point(L, seed + 1000 + k, scale) if base is None else near(base, k, seed, scale)
+            x0 = finder_start(L, k, starts, seed, scale, base, starts_from)
             result = run(L, x0, max_iterations=iterations)
             row = {"start": k, "status": result.status, "loss": float(result.loss), "index": None,
-                   "label": None, "class": None, "seconds": None}
+                   "label": None, "class": None, "seconds": None,
+                   "param_norm": float(np.linalg.norm(result.point)), "message": result.message}
             if result.converged:
                 c = classify(L, result.point) if model_file is None else classify(L, result.point, optimum=None)
                 row["label"] = c.label
@@ -192,7 +208,8 @@ def find_command(finder: str, starts: int, iterations: int, scale: float | None,
                                                           "seconds")]))
     written = _write_found(out, spec, L, rows, points)
     summary = {"problem": spec.to_dict() if spec else {"model_file": model_file}, "optimum": L.min_value,
-               "finder": finder, "runs": rows,
+               "finder": finder, "starts_from": "point" if base is not None else starts_from,
+               "statuses": dict(Counter(str(r["status"]) for r in rows)), "runs": rows,
                "best_loss": min((r["loss"] for r in rows if r["status"] == "converged"), default=None),
                "seconds": time.perf_counter() - started, "written": [str(p) for p in written]}
     if as_json:
@@ -201,6 +218,10 @@ def find_command(finder: str, starts: int, iterations: int, scale: float | None,
     statuses = Counter(r["status"] for r in rows)
     found = Counter((round(r["loss"], 10), r["index"], r["label"], r["class"]) for r in rows if r["label"])
     click.echo("status: " + ", ".join(f"{s} {n}" for s, n in statuses.most_common()))
+    if statuses.get(RunStatus.ESCAPING):
+        click.echo(f"{statuses[RunStatus.ESCAPING]} run(s) escaping: ‖θ‖ kept growing while ‖∇Φ‖ shrank, towards a "
+                   "critical point at infinity (found.json has each run's message)"
+                   + ("; try --starts-from trajectory" if starts_from == "random" and base is None else ""))
     print_table(("loss", "index", "count", "label", "analytic class"),
                 [(lo, ix, n, lab, cls) for (lo, ix, lab, cls), n in sorted(found.items(), key=lambda kv: kv[0][0])])
     optimum = L.min_value
@@ -209,6 +230,32 @@ def find_command(finder: str, starts: int, iterations: int, scale: float | None,
 
 
 FIND_WIDTHS = (5, 14, 16, 5, 22, 24, 7)
+NONLINEAR_KINDS = ("mlp", "exp-neuron")
+
+
+def default_starts_from(spec: ProblemSpec | None, base: np.ndarray | None) -> str:
+    """trajectory for the nonlinear nets (mlp, exp-neuron), random otherwise.
+
+    Measured (docs/finders_and_spectra.md, "Small nonlinear nets"): from random starts Newton-MR on
+    mlp 4,8,2 / 3,4,1 mostly runs off towards critical points at infinity; from GD-trajectory
+    starts it mostly lands on saddles. Deep linear nets converge from random starts (Frye 16-4-16:
+    100 % from N(0, 1/d)), so they keep them.
+    """
+    if base is None and spec is not None and spec.model.kind in NONLINEAR_KINDS:
+        return "trajectory"
+    return "random"
+
+
+def finder_start(L: Landscape, k: int, starts: int, seed: int, scale: float | None, base: np.ndarray | None,
+                 starts_from: str) -> np.ndarray:
+    """Start k of ``starts``: near the given point, a seeded random point, or a GD-trajectory point at
+    fraction (k + ½)/starts of the loss decrease of a GD run from a small seeded random point."""
+    if base is not None:
+        return near(base, k, seed, scale)
+    if starts_from == "trajectory":
+        x0 = start_point(L, seed + 1000 + k, TRAJECTORY_INIT_SCALE if scale is None else scale)
+        return trajectory_start(L, x0, (k + 0.5) / starts, seed=seed + k)
+    return start_point(L, seed + 1000 + k, scale)
 
 
 def near(base: np.ndarray, k: int, seed: int, scale: float | None) -> np.ndarray:

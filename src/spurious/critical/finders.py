@@ -18,6 +18,8 @@ A run never raises on numerical failure: a non-finite loss or gradient ends it w
 it as "stalled". A run that ends without converging is tested for *gradient-flatness*
 (Frye et al. 2021): ∇Φ ∈ ker ∇²Φ, measured by ‖H g‖ / (‖H‖₂ ‖g‖); below
 ``tolerances.gradient_flat`` the status is "gradient-flat" — a stall, not a critical point.
+Before that, it is tested for *escape to infinity* (:func:`escape_to_infinity`): ‖θ‖ growing
+steadily over the run's last half while ‖∇Φ‖ shrinks gives the status "escaping".
 """
 
 from __future__ import annotations
@@ -32,12 +34,22 @@ from ..errors import InputError, require_int, require_landscape
 from ..linalg import damped_least_squares, krylov_pinv_solve, minres_solve, normal_equations_solve, spectral_norm
 from ..optim._trajectory import IterateRecorder
 from ..result import Evaluations, Result, RunLog
-from ..tolerances import DEFAULT, DENSE_HESSIAN_LIMIT, Tolerances
+from ..tolerances import (
+    DEFAULT,
+    DENSE_HESSIAN_LIMIT,
+    ESCAPE_GRADIENT_DECAY,
+    ESCAPE_GROWTH,
+    ESCAPE_MIN_WINDOW,
+    ESCAPE_PIECES,
+    ESCAPE_STEADINESS,
+    ESCAPE_WINDOW_FRACTION,
+    Tolerances,
+)
 from ..vocabulary import RunStatus
 from ._classify import gradient_tolerance
 
 __all__ = ["newton_mr", "damped_newton", "gradient_norm_minimisation", "levenberg_marquardt",
-           "gradient_flatness", "FINDERS", "krylov_pinv_solve", "minres_shifted"]
+           "gradient_flatness", "escape_to_infinity", "FINDERS", "krylov_pinv_solve", "minres_shifted"]
 
 Step = Callable[["_Oracle", np.ndarray, np.ndarray], tuple[np.ndarray, int]]
 
@@ -115,6 +127,45 @@ def gradient_flatness(landscape, point: object, tolerances: Tolerances = DEFAULT
     return _flatness(oracle, theta, oracle.value_and_gradient(theta)[1], tolerances)
 
 
+def escape_to_infinity(param_norms: object, grad_norms: object) -> dict | None:
+    """Is a run's end an escape to infinity? The test on its per-iteration ‖θ_t‖ and ‖∇Φ(θ_t)‖.
+
+    Window: the last ``ESCAPE_WINDOW_FRACTION`` of the T + 1 logged iterates (at least
+    ``ESCAPE_MIN_WINDOW`` iterations), cut into ``ESCAPE_PIECES`` equal pieces with boundaries
+    t₀ < t₁ < … < t_k = T. Escaping when ‖θ‖ grows across every piece (‖θ_{t_{i+1}}‖ > ‖θ_{t_i}‖),
+    by ≥ ``ESCAPE_GROWTH`` over the window and steadily (the last piece's increment ≥
+    ``ESCAPE_STEADINESS`` × the first's: a converging run decelerates), while ‖∇Φ‖ shrinks across every piece and by
+    ≥ 1/``ESCAPE_GRADIENT_DECAY`` over the window (constants in :mod:`spurious.tolerances`). A run
+    converging to a finite critical point slows down (‖θ_T‖/‖θ_{T/2}‖ → 1); one following a
+    critical point at infinity — saturated units (Frye et al. 2021 §4), a logistic loss on separable
+    data — keeps a steady outward drift with a decaying gradient.
+
+    Returns None, or {"norms": (‖θ_{t_i}‖), "grad_norms": (‖∇Φ(θ_{t_i})‖), "iterations": (t_i),
+    "growth": ‖θ_T‖/‖θ_{t₀}‖, "growth_since_start": ‖θ_T‖/‖θ_0‖, "message"}.
+    """
+    norms = np.asarray(param_norms, dtype=np.float64)
+    grads = np.asarray(grad_norms, dtype=np.float64)
+    T = norms.size - 1
+    window = max(int(round(ESCAPE_WINDOW_FRACTION * T)), ESCAPE_MIN_WINDOW)
+    if T < window or grads.size != norms.size or window < ESCAPE_PIECES:
+        return None
+    ts = np.linspace(T - window, T, ESCAPE_PIECES + 1).round().astype(int)
+    n, g = norms[ts], grads[ts]
+    if not (np.all(np.isfinite(n)) and np.all(np.isfinite(g))) or n[0] <= 0:
+        return None
+    steps = np.diff(n)
+    growing = bool(np.all(steps > 0)) and n[-1] >= ESCAPE_GROWTH * n[0] and steps[-1] >= ESCAPE_STEADINESS * steps[0]
+    shrinking = bool(np.all(np.diff(g) < 0)) and g[-1] <= ESCAPE_GRADIENT_DECAY * g[0]
+    if not (growing and shrinking):
+        return None
+    since_start = n[-1] / norms[0] if norms[0] > 0 else float("inf")
+    message = (f"escaping to infinity: ‖θ‖ grew {n[0]:.4g} → {n[-1]:.4g} (×{n[-1] / n[0]:.3g}) over iterations "
+               f"{ts[0]}–{ts[-1]} (×{since_start:.3g} since the start) while ‖∇Φ‖ fell {g[0]:.3e} → {g[-1]:.3e}: "
+               "the iterates follow a critical point at infinity, not a finite one")
+    return {"norms": n.tolist(), "grad_norms": g.tolist(), "iterations": ts.tolist(),
+            "growth": float(n[-1] / n[0]), "growth_since_start": float(since_start), "message": message}
+
+
 def _sq(v: np.ndarray) -> float:
     with np.errstate(all="ignore"):
         return float(v @ v)
@@ -136,6 +187,7 @@ class _FinderRun:
         self.tolerances = tolerances
         self.log = RunLog(("inner_iterations",))
         self.gsq_history: list[float] = []  # ‖∇Φ‖² per iteration, for the stall window
+        self.norm_history: list[float] = []  # ‖θ‖ per iteration, for the escape-to-infinity test
         self.logged_theta = self.theta  # the iterate of the last log row (for its step_size)
         self.inner = float("nan")  # inner iterations of the direction that produced the next row's step
         self.warnings: list[str] = []
@@ -154,6 +206,7 @@ class _FinderRun:
         """Log the current iterate: iteration, Φ, ‖∇Φ‖, the length of the step that reached it."""
         self.gsq_history.append(self.gsq)
         with np.errstate(all="ignore"):
+            self.norm_history.append(float(np.linalg.norm(self.theta)))
             step_size = float(np.linalg.norm(self.theta - self.logged_theta))
         self.log.append(iteration=self.iteration, loss=self.f, grad_norm=gn, step_size=step_size,
                         inner_iterations=self.inner)
@@ -270,6 +323,11 @@ def _run(landscape, x0: object, direction: Step, method: str, *, settings: dict,
         status = RunStatus.STALLED
         message = f"numerical failure at iteration {run.iteration}: {type(exc).__name__}: {exc}"
     run.info["gtol"] = gtol if gtol is not None else min(tol0, gradient_tolerance(run.f, tolerances))
+    if status in (RunStatus.MAX_ITERATIONS, RunStatus.STALLED):
+        escaping = escape_to_infinity(run.norm_history, np.sqrt(run.gsq_history))
+        if escaping is not None:
+            run.info["escape_to_infinity"] = escaping
+            return run.result(RunStatus.ESCAPING, f"{message}; {escaping['message']}")
     if status in (RunStatus.MAX_ITERATIONS, RunStatus.STALLED) and run.gsq > 0 and _finite(run.f, run.g):
         try:
             flat = _flatness(run.oracle, run.theta, run.g, tolerances)

@@ -1,8 +1,8 @@
 """Benchmark: the four critical-point finders on small tanh / softplus MLPs, random vs GD-trajectory starts.
 
-Problem: ``spurious find --model mlp --widths W --activation A`` (gaussian teacher data, m = 100,
-squared loss summed over samples; P = 58 for 4,8,2, 21 for 3,4,1, 49 for 4,8,1). Each finder runs
-≤ ``--iterations`` iterations from ``--starts`` starts of each kind:
+Problem: ``spurious find --model mlp --widths W --activation A`` (gaussian teacher data, m = 100
+(``--samples``), squared loss summed over samples; P = 58 for 4,8,2, 21 for 3,4,1, 49 for 4,8,1).
+Each finder runs ≤ ``--iterations`` iterations from ``--starts`` starts of each kind:
 
 - ``random``: ``start_point(L, 1000 + k)`` (entries N(0, 1/fan-in)), as ``find --starts-from random``;
 - ``trajectory``: a point of a GD run from a small random init (std 1e-2) at fraction (k + ½)/n of its
@@ -40,9 +40,9 @@ SHORT = {"converged": "conv", "escaping": "esc", "max-iterations": "maxit", "gra
          "stalled": "stall", "diverged": "div"}
 
 
-def landscape(widths: str, activation: str, data: str = "gaussian"):
+def landscape(widths: str, activation: str, data: str = "gaussian", samples: int = 100):
     spec = make_spec({"model": {"kind": "mlp", "widths": [int(w) for w in widths.split(",")],
-                                "activation": activation}})
+                                "activation": activation}, "data": {"samples": samples}})
     L = build_landscape(spec)
     if data == "gaussian":
         return L
@@ -94,6 +94,7 @@ def main() -> None:
     parser.add_argument("--activations", default=",".join(ACTIVATIONS))
     parser.add_argument("--kinds", default="random,trajectory")
     parser.add_argument("--data", default="gaussian", help="gaussian | teacher | gaussian,teacher")
+    parser.add_argument("--samples", type=int, default=100)
     args = parser.parse_args()
     print("| net | activation | data | starts | finder | converged | escaping | statuses | labels (converged) "
           "| median ‖θ_T‖ (×‖θ_0‖), unconverged | median loss | median ‖∇Φ‖ | median s/run |")
@@ -102,7 +103,7 @@ def main() -> None:
         for net in args.nets.split("/"):
             for act in args.activations.split(","):
                 for data in args.data.split(","):
-                    L = landscape(net, act, data)
+                    L = landscape(net, act, data, args.samples)
                     for kind in args.kinds.split(","):
                         xs = starts(L, kind, args.starts)
                         for finder in args.finders.split(","):

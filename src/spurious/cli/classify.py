@@ -169,9 +169,10 @@ def find_command(finder: str, starts: int, iterations: int, scale: float | None,
     spec, seed = problem_or_model_file(flags, model_file)
     L = landscape_from(spec, model_file)
     eig = sigma_eigensystem(L) if model_file is None and analytic_available(spec) else None
+    if starts_from == "trajectory" and (point_path is not None or model_file is not None):
+        raise InputError("--starts-from", "trajectory starts begin at random points of a built-in model; leave it "
+                                          "out with --point or --model-file (their starts are near the given point)")
     if point_path is not None:
-        if starts_from == "trajectory":
-            raise InputError("--starts-from", "trajectory starts begin at random points; leave it out with --point")
         base = load_point(L, point_path)
     else:
         base = None if model_file is None else own_point(L)

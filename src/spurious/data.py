@@ -7,6 +7,7 @@ its second moments only, as in the project report.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,7 @@ __all__ = [
     "Population",
     "SufficientStats",
     "gaussian_teacher",
+    "network_teacher",
     "whitened_teacher",
     "rank_deficient_teacher",
     "repeated_eigenvalue_teacher",
@@ -217,6 +219,26 @@ def gaussian_teacher(
     X = scales[:, None] * rng.standard_normal((d_in, m))
     Y = R @ X + noise * rng.standard_normal((d_out, m))
     return Dataset(X, Y)
+
+
+def network_teacher(
+    teacher: Callable[[np.ndarray], np.ndarray], d_in: int, d_out: int, m: int, noise: float = 0.1, seed: int = 0,
+) -> Dataset:
+    """Nonlinear (realisable) teacher: x ~ N(0, I_{d_in}), y = teacher(x) + noise · ε.
+
+    ``teacher`` maps inputs (d_in, m) to outputs (d_out, m), e.g. a network of the student's own
+    architecture at a fixed point. Unlike :func:`gaussian_teacher` (a linear map, which a tanh or
+    softplus net reaches only as its weights grow without bound), such targets are fitted exactly
+    at a finite point, so a nonlinear student has a finite global minimum (up to the noise).
+    """
+    _check_dims(d_in=d_in, d_out=d_out, m=m)
+    noise = _check_noise(noise)
+    rng = _rng(seed)
+    X = rng.standard_normal((d_in, m))
+    clean = as_float_array(teacher(X), "teacher(X)", ndim=2)
+    if clean.shape != (d_out, m):
+        raise InputError("teacher", f"expected outputs of shape {(d_out, m)}, got {clean.shape}")
+    return Dataset(X, clean + noise * rng.standard_normal((d_out, m)))
 
 
 def _whitened(d_in: int, m: int, rng: np.random.Generator) -> np.ndarray:

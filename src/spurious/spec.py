@@ -36,6 +36,7 @@ from .data import (
     Population,
     gaussian_teacher,
     logistic_teacher,
+    network_teacher,
     population,
     rank_deficient_teacher,
     repeated_eigenvalue_teacher,
@@ -57,7 +58,8 @@ __all__ = ["ProblemSpec", "ModelSpec", "LossSpec", "DataSpec", "MODEL_KINDS", "G
 PROBLEM_FILE = "problem.toml"
 
 ModelKind = Literal["deep-linear", "linear-resnet", "multi-tower", "mlp", "exp-neuron", "relu-population"]
-GeneratorName = Literal["gaussian", "whitened", "rank-deficient", "repeated-eigenvalue", "logistic", "softmax"]
+GeneratorName = Literal["gaussian", "whitened", "rank-deficient", "repeated-eigenvalue", "logistic", "softmax",
+                        "network-teacher"]
 LossName = Literal["squared", "logistic", "cross-entropy", "huber", "tilted-double-well"]
 Reduction = Literal["sum", "mean", "mean-all"]
 ActivationName = Literal["identity", "sigmoid", "tanh", "relu", "softplus"]
@@ -79,6 +81,10 @@ Matrix = tuple[tuple[Finite, ...], ...]
 LINEAR_KINDS = ("deep-linear", "linear-resnet", "multi-tower")
 DEFAULT_SAMPLES = 100
 DEFAULT_NOISE = 0.1
+NOISY_GENERATORS = ("gaussian", "whitened", "rank-deficient", "network-teacher")
+TEACHER_KINDS = ("mlp", "exp-neuron")  # models whose network can produce the targets of network-teacher
+#: The teacher network sits at start_point(seed + TEACHER_SEED_OFFSET): a different draw from the random starts.
+TEACHER_SEED_OFFSET = 7919
 DEFAULT_ACTIVATION = "tanh"
 GENERATOR_FOR_LOSS = {"squared": "gaussian", "huber": "gaussian", "tilted-double-well": "gaussian",
                       "logistic": "logistic", "cross-entropy": "softmax"}
@@ -284,7 +290,7 @@ class ProblemSpec(BaseModel):
                 data.generator = GENERATOR_FOR_LOSS[self.loss.name]  # type: ignore[assignment]
             data.samples = DEFAULT_SAMPLES if data.samples is None else data.samples
             data.seed = 0 if data.seed is None else data.seed
-            if data.generator in ("gaussian", "whitened", "rank-deficient"):
+            if data.generator in NOISY_GENERATORS:
                 data.noise = DEFAULT_NOISE if data.noise is None else data.noise
             else:
                 _require(data.noise is None, "data.noise", f"the {data.generator} generator takes no noise",
@@ -352,6 +358,10 @@ def _check_generator(model: ModelSpec, data: DataSpec) -> None:
     if gen in ("whitened", "repeated-eigenvalue"):
         _require((data.samples or 0) >= d_in, "data.samples",
                  f"whitened inputs need samples >= d0 = {d_in}", data.samples)
+    if gen == "network-teacher":
+        _require(model.kind in TEACHER_KINDS, "data.generator",
+                 f"network-teacher needs a model with a nonlinear network ({' or '.join(TEACHER_KINDS)}; for a "
+                 f"linear model the gaussian generator is already a realisable teacher), got model {model.kind}", gen)
     if gen == "rank-deficient" and data.rank is not None:
         _require(data.rank <= d_in, "data.rank", f"expected rank <= d0 = {d_in}", data.rank)
 
@@ -465,7 +475,19 @@ def build_data(spec: ProblemSpec, base: Path | None = None) -> Dataset | Populat
         return repeated_eigenvalue_teacher(d_in, d_out, m, seed=seed)
     if d.generator == "logistic":
         return logistic_teacher(d_in, m, seed=seed)
+    if d.generator == "network-teacher":
+        return _network_teacher_data(spec.model, m, noise, seed)
     return softmax_teacher(d_in, d_out, m, seed=seed)
+
+
+def _network_teacher_data(model: ModelSpec, m: int, noise: float, seed: int) -> Dataset:
+    """Targets of a teacher network of the model's own architecture (for exp-neuron: its MLP) at its
+    seeded random point ``random_point(seed + TEACHER_SEED_OFFSET)`` (entries' std 1/√fan-in)."""
+    net = build_model(model)
+    if isinstance(net, ExpNeuron):
+        net = net.model
+    theta = net.random_point(seed + TEACHER_SEED_OFFSET)
+    return network_teacher(lambda X: net.outputs(theta, X), model.d_in, model.d_out, m, noise, seed)
 
 
 def _population(p: PopulationSpec | None) -> Population:

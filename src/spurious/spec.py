@@ -361,7 +361,7 @@ def _check_generator(model: ModelSpec, data: DataSpec) -> None:
     if gen == "network-teacher":
         _require(model.kind in TEACHER_KINDS, "data.generator",
                  f"network-teacher needs a model with a nonlinear network ({' or '.join(TEACHER_KINDS)}; for a "
-                 f"linear model the gaussian generator is already a realisable teacher), got model {model.kind}", gen)
+                 f"linear model the gaussian generator is already a realisable teacher), not {model.kind}", gen)
     if gen == "rank-deficient" and data.rank is not None:
         _require(data.rank <= d_in, "data.rank", f"expected rank <= d0 = {d_in}", data.rank)
 

@@ -138,27 +138,19 @@ def test_d_reduction_lift_padding_not_isometric(monkeypatch, claim_status):
     assert claim_status("D-REDUCTION") != "holds"
 
 
-def test_d_reduction_finder_reports_converged_too_early(monkeypatch, claim_status):
-    """A minimiser that stops after 3 L-BFGS iterations and calls that converged: classify must catch it."""
-    def early(L, x0, seed):
-        return arch._lbfgs(L, x0, maxiter=3), "converged", False
-
-    monkeypatch.setattr(arch, "_settle_minimum", early)
-    assert claim_status("D-REDUCTION") != "holds"
-
-
 def test_d_multitower_reduction_bottleneck_off_by_one(monkeypatch, claim_status):
     monkeypatch.setattr(MultiTower, "reduction", lambda self: DeepLinear((self.d_in, self.bottleneck - 1, self.d_out)))
     assert claim_status("D-MULTITOWER") != "holds"
 
 
-def test_d_multitower_finder_reports_converged_too_early(monkeypatch, claim_status):
+@pytest.mark.parametrize("claim_id", ["D-REDUCTION", "D-MULTITOWER"])
+def test_finder_reports_converged_too_early(monkeypatch, claim_status, claim_id):
     """A minimiser that stops after 3 L-BFGS iterations and calls that converged: classify must catch it."""
     def early(L, x0, seed):
         return arch._lbfgs(L, x0, maxiter=3), "converged", False
 
     monkeypatch.setattr(arch, "_settle_minimum", early)
-    assert claim_status("D-MULTITOWER") != "holds"
+    assert claim_status(claim_id) != "holds"
 
 
 def test_s_construct_svd_split_ignores_singular_values(monkeypatch, claim_status):

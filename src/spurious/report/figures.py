@@ -34,7 +34,16 @@ from ..text import human_key
 from ..vocabulary import VerdictStatus
 from .counterexample import load_counterexample, loss_slice_png
 from .plots import SPEC_KEYS, PlotError, compact_ticks, legend_below, render_series
-from .style import LABEL_COLOURS, STATUS_COLOURS, new_figure, short_label, styled, to_png, wrapped_label
+from .style import (
+    LABEL_COLOURS,
+    STATUS_COLOURS,
+    new_figure,
+    panel_figure,
+    short_label,
+    styled,
+    to_png,
+    wrapped_label,
+)
 
 __all__ = ["ClaimFigure", "claim_figures", "main_figure", "margins_png"]
 
@@ -226,12 +235,9 @@ def _instances_png(instances: Sequence[Any]) -> tuple[bytes, str] | None:
     if not columns:
         return None
     columns = columns[:MAX_INSTANCE_COLUMNS]
-    cols = 1 if len(columns) == 1 else 2
-    nrows = math.ceil(len(columns) / cols)
     with styled():
-        fig = new_figure(nrows)
-        for i, c in enumerate(columns):
-            ax = fig.add_subplot(nrows, cols, i + 1)
+        fig, axes = panel_figure(len(columns))
+        for ax, c in zip(axes, columns, strict=True):
             y = _floats([r.get(c) for r in rows])
             finite = y[np.isfinite(y)]
             x = np.arange(y.size)

@@ -43,7 +43,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..errors import SpuriousError
-from .style import COMPACT, FIG_WIDTH, colour_for, new_figure, short_label, styled, to_png, wrapped_label
+from .style import COMPACT, FIG_WIDTH, colour_for, panel_figure, short_label, styled, to_png, wrapped_label
 
 __all__ = ["PlotError", "plot_specs", "render_series", "render_specs", "compact_ticks", "legend_below"]
 
@@ -133,12 +133,9 @@ def render_series(series: Mapping[str, Any] | None, width: float = FIG_WIDTH) ->
 def render_specs(specs: Sequence[Mapping[str, Any]], width: float = FIG_WIDTH) -> bytes:
     """Draw up to ``MAX_PANELS`` specs (two per row) in the report's style and return PNG bytes."""
     specs = list(specs)[:MAX_PANELS]
-    cols = 1 if len(specs) == 1 else 2
-    rows = math.ceil(len(specs) / cols)
     with styled():
-        fig = new_figure(rows)
-        for i, spec in enumerate(specs):
-            ax = fig.add_subplot(rows, cols, i + 1)
+        fig, axes = panel_figure(len(specs))
+        for ax, spec in zip(axes, specs, strict=True):
             _draw(fig, ax, spec)
         return to_png(fig)
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import matplotlib as mpl
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -55,6 +56,14 @@ def new_figure(rows: int = 1, cols: int = 1, height: float | None = None) -> Fig
     h = height if height is not None else PANEL_HEIGHT * rows + (0.3 if rows == 1 else 0.0)
     with mpl.rc_context(RC):
         return Figure(figsize=(FIG_WIDTH, h), dpi=DPI)
+
+
+def panel_figure(n: int) -> tuple[Figure, list[Axes]]:
+    """A figure with ``n`` panels, two per row (one when n = 1), and their axes in reading order."""
+    cols = 1 if n == 1 else 2
+    rows = math.ceil(n / cols)
+    fig = new_figure(rows)
+    return fig, [fig.add_subplot(rows, cols, i + 1) for i in range(n)]
 
 
 def to_png(fig: Figure) -> bytes:
